@@ -3,6 +3,7 @@
 //! formatting. No I/O; every function that depends on time takes `now`.
 
 pub mod correlate;
+pub mod countdown;
 pub mod model;
 #[cfg(feature = "sft")]
 pub mod names;
