@@ -58,7 +58,14 @@ pub fn which(program: &str) -> Option<PathBuf> {
 
 /// The command line of `cmd` as one readable string, for echoing and errors.
 pub fn describe(cmd: &Command) -> String {
-    let mut parts = vec![cmd.get_program().to_string_lossy().into_owned()];
+    let program = cmd.get_program();
+    // `cargo xtask` runs cargo by its full toolchain path; plain `cargo` reads better.
+    let program = if std::env::var_os("CARGO").as_deref() == Some(program) {
+        "cargo".into()
+    } else {
+        program.to_string_lossy()
+    };
+    let mut parts = vec![program.into_owned()];
     parts.extend(cmd.get_args().map(|arg| arg.to_string_lossy().into_owned()));
     parts.join(" ")
 }

@@ -162,7 +162,7 @@ fn browser_component_tests(repo: &Path) -> Result<(), String> {
 fn end_to_end_tests(repo: &Path) -> Result<(), String> {
     let files = e2e_files(&repo.join("tests").join("e2e"))?;
 
-    let mut args = vec!["--test".to_string()];
+    let mut args = vec!["--test".to_string(), "--test-reporter=spec".to_string()];
     args.extend(files.iter().map(|file| file.display().to_string()));
     let mut cmd = command("node", &args, repo);
     cmd.env("ADDON_USAGE_PROXY_BIN", build::proxy_binary(repo))
