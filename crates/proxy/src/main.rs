@@ -1,0 +1,29 @@
+//! `addon-usage-proxy`: serves the widget and its API; see `--help`.
+
+use std::process::ExitCode;
+
+use addon_usage_proxy::{start, Cli, ProxyConfig};
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    tracing_subscriber::fmt().with_env_filter(filter).init();
+
+    let proxy = match start(ProxyConfig::from(cli)).await {
+        Ok(proxy) => proxy,
+        Err(error) => {
+            eprintln!("addon-usage-proxy: {error}");
+            return ExitCode::from(if error.is_config() { 2 } else { 1 });
+        }
+    };
+
+    if let Err(error) = tokio::signal::ctrl_c().await {
+        tracing::error!(%error, "cannot wait for Ctrl-C; stopping");
+    }
+    tracing::info!("stopping");
+    proxy.shutdown().await;
+    ExitCode::SUCCESS
+}
