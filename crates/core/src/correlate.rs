@@ -48,7 +48,11 @@ pub fn correlate(
         let purchase = &purchases[p];
         let candidate = (0..instances.len())
             .filter(|&i| purchase_of[i].is_none() && instances[i].addon_id == purchase.addon_id)
-            .filter(|&i| instances[i].starts_at.is_none_or(|s| s >= purchase.purchased_at))
+            .filter(|&i| {
+                instances[i]
+                    .starts_at
+                    .is_none_or(|s| s >= purchase.purchased_at)
+            })
             .min_by_key(|&i| (instances[i].starts_at.is_none(), instances[i].starts_at));
         if let Some(i) = candidate {
             taken[p] = true;
@@ -57,5 +61,8 @@ pub fn correlate(
     }
 
     let unmatched = mine.into_iter().filter(|&p| !taken[p]).collect();
-    Correlation { purchase_of, unmatched }
+    Correlation {
+        purchase_of,
+        unmatched,
+    }
 }

@@ -69,8 +69,15 @@ pub fn parse_addon_details(body: &str, zone: Tz) -> Result<AddonDetails, SftErro
 
     for plan in items(payload, names::PLANS, names::PLAN) {
         match read_plan(plan, zone) {
-            Ok(instance) if details.instances.iter().any(|i| i.unique_id == instance.unique_id) => {
-                details.skipped.push(format!("duplicate plan uniqueId {}", instance.unique_id));
+            Ok(instance)
+                if details
+                    .instances
+                    .iter()
+                    .any(|i| i.unique_id == instance.unique_id) =>
+            {
+                details
+                    .skipped
+                    .push(format!("duplicate plan uniqueId {}", instance.unique_id));
             }
             Ok(instance) => details.instances.push(instance),
             Err(reason) => details.skipped.push(format!("plan: {reason}")),
@@ -112,7 +119,9 @@ enum Outcome {
 fn check_result(envelope: &Value) -> Result<Outcome, SftError> {
     let top = field(envelope, names::RESULT_CODE).and_then(text);
     let param = field(envelope, names::RESULT_PARAM);
-    let detail = param.and_then(|p| field(p, names::RESULT_CODE)).and_then(text);
+    let detail = param
+        .and_then(|p| field(p, names::RESULT_CODE))
+        .and_then(text);
     let description = param
         .and_then(|p| field(p, names::RESULT_DESCRIPTION))
         .and_then(text)
@@ -136,8 +145,12 @@ fn read_plan(plan: &Value, zone: Tz) -> Result<AddonInstance, String> {
 
     Ok(AddonInstance {
         addon_id: required_text(plan, names::PLAN_ID).map_err(|e| format!("{unique_id}: {e}"))?,
-        plan_name: field(plan, names::PLAN_NAME).and_then(text).unwrap_or_default(),
-        service: field(plan, names::PLAN_SERVICE_NAME).and_then(text).unwrap_or_default(),
+        plan_name: field(plan, names::PLAN_NAME)
+            .and_then(text)
+            .unwrap_or_default(),
+        service: field(plan, names::PLAN_SERVICE_NAME)
+            .and_then(text)
+            .unwrap_or_default(),
         starts_at: date(names::PLAN_START).map_err(|e| format!("{unique_id}: {e}"))?,
         expires_at: date(names::PLAN_EXPIRY).map_err(|e| format!("{unique_id}: {e}"))?,
         benefits: Vec::new(),
@@ -147,7 +160,10 @@ fn read_plan(plan: &Value, zone: Tz) -> Result<AddonInstance, String> {
 }
 
 fn read_benefit(benefit: &Value, zone: Tz) -> Result<Benefit, String> {
-    let kind = match required_text(benefit, names::BENEFIT_NAME)?.to_ascii_uppercase().as_str() {
+    let kind = match required_text(benefit, names::BENEFIT_NAME)?
+        .to_ascii_uppercase()
+        .as_str()
+    {
         "DATA" => BenefitKind::Data,
         "SMS" => BenefitKind::Sms,
         "VOICE" => BenefitKind::Voice,
@@ -183,11 +199,17 @@ fn read_counter(counter: &Value) -> Result<Counter, String> {
 
     Ok(Counter {
         counter_id: required_text(counter, names::COUNTER_ID)?,
-        name: field(counter, names::COUNTER_NAME).and_then(text).unwrap_or_default(),
+        name: field(counter, names::COUNTER_NAME)
+            .and_then(text)
+            .unwrap_or_default(),
         frequency: field(counter, names::COUNTER_FREQUENCY).and_then(text),
         threshold_bytes: in_bytes(names::THRESHOLD)?,
         current_bytes: in_bytes(names::CURRENT_VALUE).unwrap_or(0),
-        action: read_action(&field(counter, names::ACTION).and_then(text).unwrap_or_default()),
+        action: read_action(
+            &field(counter, names::ACTION)
+                .and_then(text)
+                .unwrap_or_default(),
+        ),
     })
 }
 
@@ -211,7 +233,9 @@ pub fn read_action(text: &str) -> CounterAction {
     match throttle {
         Some(kbps) if lower.contains("mbps") => CounterAction::Throttle { kbps: kbps * 1000 },
         Some(kbps) => CounterAction::Throttle { kbps },
-        None => CounterAction::Other { text: text.trim().to_owned() },
+        None => CounterAction::Other {
+            text: text.trim().to_owned(),
+        },
     }
 }
 
@@ -224,8 +248,11 @@ fn owner_id(item: &Value) -> Result<String, String> {
 fn field<'a>(object: &'a Value, names: &[&str]) -> Option<&'a Value> {
     let map: &Map<String, Value> = object.as_object()?;
     names.iter().find_map(|name| {
-        map.get(*name)
-            .or_else(|| map.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v))
+        map.get(*name).or_else(|| {
+            map.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v)
+        })
     })
 }
 
@@ -267,7 +294,11 @@ fn required_amount(object: &Value, names: &[&str]) -> Result<i64, String> {
     let value = field(object, names).ok_or_else(|| format!("missing {}", names[0]))?;
     let parsed = match value {
         Value::Number(n) => n.as_i64().or_else(|| whole(n.as_f64()?)),
-        Value::String(s) => s.trim().parse::<i64>().ok().or_else(|| whole(s.trim().parse().ok()?)),
+        Value::String(s) => s
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .or_else(|| whole(s.trim().parse().ok()?)),
         _ => None,
     };
     parsed.ok_or_else(|| format!("{} is not a whole number in range: {value}", names[0]))
@@ -279,7 +310,11 @@ fn whole(number: f64) -> Option<i64> {
     in_range.then_some(number as i64)
 }
 
-fn optional_date(object: &Value, names: &[&str], zone: Tz) -> Result<Option<DateTime<Utc>>, String> {
+fn optional_date(
+    object: &Value,
+    names: &[&str],
+    zone: Tz,
+) -> Result<Option<DateTime<Utc>>, String> {
     match field(object, names) {
         None | Some(Value::Null) => Ok(None),
         Some(value) => {

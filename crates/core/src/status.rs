@@ -97,8 +97,11 @@ pub fn governing_deadline(instance: &AddonInstance, now: DateTime<Utc>) -> Optio
         Status::Expired => instance.expires_at.map(Deadline::EndedAt),
         Status::UsedUp => instance.expires_at.map(Deadline::EndsAt),
         Status::Active => {
-            let usable: Vec<&Benefit> =
-                instance.benefits.iter().filter(|b| benefit_usable(b, now)).collect();
+            let usable: Vec<&Benefit> = instance
+                .benefits
+                .iter()
+                .filter(|b| benefit_usable(b, now))
+                .collect();
             // Usable benefits without their own expiry last as long as the plan.
             let last_benefit = if usable.iter().any(|b| b.expires_at.is_none()) {
                 None
@@ -188,17 +191,83 @@ mod tests {
     fn status_follows_plan_and_benefit_dates() {
         let now = at(10, 12);
         let cases = [
-            ("partly used, valid", Some(at(1, 0)), Some(at(20, 0)), vec![data(5, 10, None)], Status::Active),
-            ("On Usage, no dates", None, None, vec![data(10, 10, None)], Status::NotStarted),
-            ("starts tomorrow", Some(at(11, 0)), Some(at(18, 0)), vec![data(10, 10, None)], Status::Scheduled),
-            ("balance zero", Some(at(1, 0)), Some(at(20, 0)), vec![data(0, 10, None)], Status::UsedUp),
-            ("negative balance", Some(at(1, 0)), Some(at(20, 0)), vec![data(-3, 10, None)], Status::UsedUp),
-            ("plan expired", Some(at(1, 0)), Some(at(10, 12)), vec![data(5, 10, None)], Status::Expired),
-            ("expired beats used up", Some(at(1, 0)), Some(at(9, 0)), vec![data(0, 10, None)], Status::Expired),
-            ("benefit expired before plan", Some(at(1, 0)), Some(at(20, 0)), vec![data(5, 10, Some(at(5, 0)))], Status::UsedUp),
-            ("one benefit left of two", Some(at(1, 0)), Some(at(20, 0)), vec![data(5, 10, Some(at(5, 0))), data(1, 10, None)], Status::Active),
-            ("no benefits, plan valid", Some(at(1, 0)), Some(at(20, 0)), vec![], Status::Active),
-            ("no expiry set", Some(at(1, 0)), None, vec![data(5, 10, None)], Status::Active),
+            (
+                "partly used, valid",
+                Some(at(1, 0)),
+                Some(at(20, 0)),
+                vec![data(5, 10, None)],
+                Status::Active,
+            ),
+            (
+                "On Usage, no dates",
+                None,
+                None,
+                vec![data(10, 10, None)],
+                Status::NotStarted,
+            ),
+            (
+                "starts tomorrow",
+                Some(at(11, 0)),
+                Some(at(18, 0)),
+                vec![data(10, 10, None)],
+                Status::Scheduled,
+            ),
+            (
+                "balance zero",
+                Some(at(1, 0)),
+                Some(at(20, 0)),
+                vec![data(0, 10, None)],
+                Status::UsedUp,
+            ),
+            (
+                "negative balance",
+                Some(at(1, 0)),
+                Some(at(20, 0)),
+                vec![data(-3, 10, None)],
+                Status::UsedUp,
+            ),
+            (
+                "plan expired",
+                Some(at(1, 0)),
+                Some(at(10, 12)),
+                vec![data(5, 10, None)],
+                Status::Expired,
+            ),
+            (
+                "expired beats used up",
+                Some(at(1, 0)),
+                Some(at(9, 0)),
+                vec![data(0, 10, None)],
+                Status::Expired,
+            ),
+            (
+                "benefit expired before plan",
+                Some(at(1, 0)),
+                Some(at(20, 0)),
+                vec![data(5, 10, Some(at(5, 0)))],
+                Status::UsedUp,
+            ),
+            (
+                "one benefit left of two",
+                Some(at(1, 0)),
+                Some(at(20, 0)),
+                vec![data(5, 10, Some(at(5, 0))), data(1, 10, None)],
+                Status::Active,
+            ),
+            (
+                "no benefits, plan valid",
+                Some(at(1, 0)),
+                Some(at(20, 0)),
+                vec![],
+                Status::Active,
+            ),
+            (
+                "no expiry set",
+                Some(at(1, 0)),
+                None,
+                vec![data(5, 10, None)],
+                Status::Active,
+            ),
         ];
 
         for (name, start, expiry, benefits, expected) in cases {
@@ -212,14 +281,62 @@ mod tests {
     fn the_governing_deadline_is_when_the_card_changes_state() {
         let now = at(10, 12);
         let cases = [
-            ("active: plan expiry", Some(at(1, 0)), Some(at(20, 0)), vec![data(5, 10, Some(at(20, 0)))], Some(Deadline::EndsAt(at(20, 0)))),
-            ("active: only benefit ends first", Some(at(1, 0)), Some(at(20, 0)), vec![data(5, 10, Some(at(15, 0)))], Some(Deadline::EndsAt(at(15, 0)))),
-            ("active: a benefit without expiry lasts the plan", Some(at(1, 0)), Some(at(20, 0)), vec![data(5, 10, Some(at(15, 0))), data(5, 10, None)], Some(Deadline::EndsAt(at(20, 0)))),
-            ("active: spent benefit ignored", Some(at(1, 0)), Some(at(20, 0)), vec![data(0, 10, Some(at(25, 0))), data(5, 10, Some(at(15, 0)))], Some(Deadline::EndsAt(at(15, 0)))),
-            ("scheduled: the start", Some(at(11, 0)), Some(at(18, 0)), vec![data(10, 10, None)], Some(Deadline::StartsAt(at(11, 0)))),
-            ("not started: none", None, None, vec![data(10, 10, None)], None),
-            ("used up: plan expiry", Some(at(1, 0)), Some(at(20, 0)), vec![data(0, 10, None)], Some(Deadline::EndsAt(at(20, 0)))),
-            ("expired: when it ended", Some(at(1, 0)), Some(at(9, 0)), vec![data(5, 10, None)], Some(Deadline::EndedAt(at(9, 0)))),
+            (
+                "active: plan expiry",
+                Some(at(1, 0)),
+                Some(at(20, 0)),
+                vec![data(5, 10, Some(at(20, 0)))],
+                Some(Deadline::EndsAt(at(20, 0))),
+            ),
+            (
+                "active: only benefit ends first",
+                Some(at(1, 0)),
+                Some(at(20, 0)),
+                vec![data(5, 10, Some(at(15, 0)))],
+                Some(Deadline::EndsAt(at(15, 0))),
+            ),
+            (
+                "active: a benefit without expiry lasts the plan",
+                Some(at(1, 0)),
+                Some(at(20, 0)),
+                vec![data(5, 10, Some(at(15, 0))), data(5, 10, None)],
+                Some(Deadline::EndsAt(at(20, 0))),
+            ),
+            (
+                "active: spent benefit ignored",
+                Some(at(1, 0)),
+                Some(at(20, 0)),
+                vec![data(0, 10, Some(at(25, 0))), data(5, 10, Some(at(15, 0)))],
+                Some(Deadline::EndsAt(at(15, 0))),
+            ),
+            (
+                "scheduled: the start",
+                Some(at(11, 0)),
+                Some(at(18, 0)),
+                vec![data(10, 10, None)],
+                Some(Deadline::StartsAt(at(11, 0))),
+            ),
+            (
+                "not started: none",
+                None,
+                None,
+                vec![data(10, 10, None)],
+                None,
+            ),
+            (
+                "used up: plan expiry",
+                Some(at(1, 0)),
+                Some(at(20, 0)),
+                vec![data(0, 10, None)],
+                Some(Deadline::EndsAt(at(20, 0))),
+            ),
+            (
+                "expired: when it ended",
+                Some(at(1, 0)),
+                Some(at(9, 0)),
+                vec![data(5, 10, None)],
+                Some(Deadline::EndedAt(at(9, 0))),
+            ),
         ];
 
         for (name, start, expiry, benefits, expected) in cases {
@@ -233,7 +350,13 @@ mod tests {
     fn benefit_figures_never_divide_by_zero_or_clamp_the_text() {
         let cases = [
             // (remaining, total, used, percent_left, bar)
-            (3_328_599_654, 10_737_418_240, 7_408_818_586, Some(31.0), 31.0),
+            (
+                3_328_599_654,
+                10_737_418_240,
+                7_408_818_586,
+                Some(31.0),
+                31.0,
+            ),
             (10, 10, 0, Some(100.0), 100.0),
             (0, 10, 10, Some(0.0), 0.0),
             (0, 0, 0, None, 0.0),
@@ -248,8 +371,16 @@ mod tests {
             assert_eq!(figures.remaining, remaining);
             assert_eq!(figures.total, total);
             assert_eq!(figures.used, used, "used of {remaining}/{total}");
-            assert_eq!(figures.percent_left.map(f64::round), percent, "{remaining}/{total}");
-            assert_eq!(figures.bar_percent().round(), bar, "bar of {remaining}/{total}");
+            assert_eq!(
+                figures.percent_left.map(f64::round),
+                percent,
+                "{remaining}/{total}"
+            );
+            assert_eq!(
+                figures.bar_percent().round(),
+                bar,
+                "bar of {remaining}/{total}"
+            );
         }
     }
 }

@@ -36,12 +36,18 @@ pub fn parse_sft_date(text: &str, zone: Tz) -> Result<Option<DateTime<Utc>>, Dat
         return Ok(Some(exact.with_timezone(&Utc)));
     }
     // ISO-8601 without an offset is wall time in the account's zone, like SFT's format.
-    for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S"] {
+    for format in [
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
         if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
             return Ok(Some(wall_time_to_instant(naive, zone)));
         }
     }
-    Err(DateError { text: text.to_owned() })
+    Err(DateError {
+        text: text.to_owned(),
+    })
 }
 
 /// Turns a wall-clock time in `zone` into an instant, by the module's DST rule.
@@ -60,13 +66,17 @@ pub fn wall_time_to_instant(naive: NaiveDateTime, zone: Tz) -> DateTime<Utc> {
 
 /// Writes an instant the way SFT does: wall-clock time in the account's zone.
 pub fn format_sft_date(instant: DateTime<Utc>, zone: Tz) -> String {
-    instant.with_timezone(&zone).format(SFT_DATE_FORMAT).to_string()
+    instant
+        .with_timezone(&zone)
+        .format(SFT_DATE_FORMAT)
+        .to_string()
 }
 
 /// Reads an IANA zone name such as `Europe/Brussels`.
 pub fn parse_zone(name: &str) -> Result<Tz, String> {
-    name.parse::<Tz>()
-        .map_err(|_| format!("unknown time zone {name:?}: use an IANA name such as Europe/Brussels"))
+    name.parse::<Tz>().map_err(|_| {
+        format!("unknown time zone {name:?}: use an IANA name such as Europe/Brussels")
+    })
 }
 
 #[cfg(test)]
@@ -74,7 +84,9 @@ mod tests {
     use super::*;
 
     fn utc(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
@@ -82,12 +94,36 @@ mod tests {
         let brussels: Tz = "Europe/Brussels".parse().unwrap();
         let cases = [
             // (zone, text, expected instant) -- winter, summer, UTC, ISO forms
-            (chrono_tz::UTC, "20/12/2026 18:40:05", Some("2026-12-20T18:40:05Z")),
-            (brussels, "20/12/2026 18:40:05", Some("2026-12-20T17:40:05Z")),
-            (brussels, "20/07/2026 18:40:05", Some("2026-07-20T16:40:05Z")),
-            (brussels, "2026-07-20T18:40:05", Some("2026-07-20T16:40:05Z")),
-            (brussels, "2026-07-20T18:40:05+00:00", Some("2026-07-20T18:40:05Z")),
-            (brussels, "2026-07-20T18:40:05Z", Some("2026-07-20T18:40:05Z")),
+            (
+                chrono_tz::UTC,
+                "20/12/2026 18:40:05",
+                Some("2026-12-20T18:40:05Z"),
+            ),
+            (
+                brussels,
+                "20/12/2026 18:40:05",
+                Some("2026-12-20T17:40:05Z"),
+            ),
+            (
+                brussels,
+                "20/07/2026 18:40:05",
+                Some("2026-07-20T16:40:05Z"),
+            ),
+            (
+                brussels,
+                "2026-07-20T18:40:05",
+                Some("2026-07-20T16:40:05Z"),
+            ),
+            (
+                brussels,
+                "2026-07-20T18:40:05+00:00",
+                Some("2026-07-20T18:40:05Z"),
+            ),
+            (
+                brussels,
+                "2026-07-20T18:40:05Z",
+                Some("2026-07-20T18:40:05Z"),
+            ),
             (brussels, "-", None),
             (brussels, "", None),
             (brussels, "  ", None),
@@ -124,7 +160,12 @@ mod tests {
 
     #[test]
     fn unreadable_dates_are_errors_that_keep_the_text() {
-        for text in ["31/02/2026 10:00:00", "tomorrow", "2026/12/20 18:40:05", "20/12/26 18:40"] {
+        for text in [
+            "31/02/2026 10:00:00",
+            "tomorrow",
+            "2026/12/20 18:40:05",
+            "20/12/26 18:40",
+        ] {
             let error = parse_sft_date(text, chrono_tz::UTC).unwrap_err();
 
             assert_eq!(error.text, text);

@@ -12,7 +12,11 @@ fn fixture(name: &str) -> String {
 }
 
 fn utc(text: &str) -> Option<DateTime<Utc>> {
-    Some(DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc))
+    Some(
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc),
+    )
 }
 
 #[test]
@@ -21,7 +25,11 @@ fn endpoint_answer_gives_every_instance_benefit_and_counter() {
 
     let details = parse_addon_details(&body, chrono_tz::UTC).unwrap();
 
-    let ids: Vec<&str> = details.instances.iter().map(|i| i.unique_id.as_str()).collect();
+    let ids: Vec<&str> = details
+        .instances
+        .iter()
+        .map(|i| i.unique_id.as_str())
+        .collect();
     assert_eq!(ids, ["5512001", "5512077", "5511890", "5512150"]);
     assert!(details.skipped.is_empty(), "{:?}", details.skipped);
     assert_eq!(details.responded_at, utc("2026-12-04T09:12:44Z"));
@@ -36,7 +44,10 @@ fn endpoint_answer_gives_every_instance_benefit_and_counter() {
     assert_eq!(europe.benefits[0].total, 10_737_418_240);
     assert_eq!(europe.benefits[0].remaining, 3_328_599_654);
     assert_eq!(europe.benefits[1].kind, BenefitKind::Sms);
-    assert_eq!((europe.benefits[1].remaining, europe.benefits[1].total), (41, 50));
+    assert_eq!(
+        (europe.benefits[1].remaining, europe.benefits[1].total),
+        (41, 50)
+    );
     assert_eq!(europe.benefits[1].expires_at, utc("2026-11-27T18:40:05Z"));
 
     let daily = &europe.counters[0];
@@ -101,7 +112,10 @@ fn other_failures_keep_sft_code_and_description() {
 
     assert_eq!(
         error,
-        SftError::Rejected { code: "1204".into(), description: "Invalid endPointId".into() }
+        SftError::Rejected {
+            code: "1204".into(),
+            description: "Invalid endPointId".into()
+        }
     );
 }
 
@@ -119,7 +133,10 @@ fn answers_that_are_not_sft_answers_are_malformed() {
     for body in cases {
         let error = parse_addon_details(body, chrono_tz::UTC).unwrap_err();
 
-        assert!(matches!(error, SftError::Malformed(_)), "{body:?} gave {error:?}");
+        assert!(
+            matches!(error, SftError::Malformed(_)),
+            "{body:?} gave {error:?}"
+        );
     }
 }
 

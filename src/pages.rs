@@ -1,0 +1,5 @@
+//! The widget's views.
+
+mod overview;
+
+pub use overview::OverviewPage;
