@@ -1,5 +1,6 @@
 //! `addon-usage-proxy`: serves the widget and its API; see `--help`.
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use addon_usage_proxy::{start, Cli, ProxyConfig};
@@ -10,7 +11,12 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> ExitCode {
     let cli = Cli::parse();
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    // Colours only on a terminal, so that logs read by scripts and files stay plain text.
+    let ansi = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(ansi)
+        .init();
 
     let proxy = match start(ProxyConfig::from(cli)).await {
         Ok(proxy) => proxy,

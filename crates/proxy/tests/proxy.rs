@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use addon_usage_core::{AddonsSnapshot, BenefitKind, ProxyErrorBody, Traveler};
 use addon_usage_proxy::{start, ProxyConfig, RunningProxy, StartError};
-use addon_usage_simulator::{Faults, SimCalls, Simulator, TokenExpiryForm};
+use addon_usage_simulator::{Faults, SimCalls, SimConfig, Simulator, TokenExpiryForm};
 use reqwest::StatusCode;
 
 const EUROPE: &str = "880154";
@@ -356,6 +356,74 @@ async fn an_unreachable_sft_is_sft_unavailable() {
     proxy.shutdown().await;
 }
 
+/// A standalone simulator, as a real SFT would be: reached by URL with credentials.
+async fn standalone_simulator() -> (Simulator, addon_usage_simulator::RunningSimulator) {
+    let config = SimConfig {
+        frozen: true,
+        ..SimConfig::default()
+    };
+    let simulator = Simulator::new(config);
+    let running = simulator
+        .clone()
+        .serve("127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    (simulator, running)
+}
+
+fn real_sft_config(url: String, password: &str, purchases: &Path) -> ProxyConfig {
+    ProxyConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        sft_url: Some(url),
+        sft_username: Some(SimConfig::default().username),
+        sft_password: Some(password.to_owned()),
+        purchases_file: Some(purchases.to_owned()),
+        ..ProxyConfig::default()
+    }
+}
+
+#[tokio::test]
+async fn with_an_sft_url_the_proxy_logs_in_with_its_credentials_and_reads_the_purchases_file() {
+    let (sim, running) = standalone_simulator().await;
+    let purchases = write_traveler_file();
+    let password = SimConfig::default().password;
+    let proxy = start(real_sft_config(running.url(), &password, purchases.path()))
+        .await
+        .unwrap();
+
+    let traveler: Traveler = get(&proxy, "/api/v1/traveler").await.json().await.unwrap();
+    let snapshot = addons(&proxy, "/api/v1/endpoints/880154/addons").await;
+
+    assert!(proxy.simulator.is_none());
+    assert_eq!(traveler.endpoints.len(), 1);
+    assert_eq!(
+        snapshot.instances.len(),
+        sim.endpoint_instances(EUROPE).unwrap().len()
+    );
+    assert_eq!(sim.calls(), calls(1, 0, 1));
+    proxy.shutdown().await;
+    running.shutdown().await;
+}
+
+#[tokio::test]
+async fn wrong_sft_credentials_are_sft_rejected_telling_to_check_them() {
+    let (_sim, running) = standalone_simulator().await;
+    let purchases = write_traveler_file();
+    let proxy = start(real_sft_config(running.url(), "wrong", purchases.path()))
+        .await
+        .unwrap();
+
+    let (status, body) = error(get(&proxy, "/api/v1/endpoints/880154/addons").await).await;
+
+    assert_eq!(
+        (status, body.code.as_str()),
+        (StatusCode::BAD_GATEWAY, "sft_rejected")
+    );
+    assert!(body.message.contains("credentials"), "{}", body.message);
+    proxy.shutdown().await;
+    running.shutdown().await;
+}
+
 #[tokio::test]
 async fn malformed_ids_and_queries_are_400_and_never_reach_sft() {
     let paths = [
@@ -404,6 +472,10 @@ async fn health_and_unknown_api_paths_answer_json() {
 
     let health = get(&proxy, "/healthz").await;
     let unknown = get(&proxy, "/api/v2/anything").await;
+    let post = reqwest::Client::new()
+        .post(format!("{}/api/v1/traveler", proxy.url()))
+        .send();
+    let post = post.await.unwrap();
 
     assert_eq!(health.status(), StatusCode::OK);
     assert_eq!(
@@ -415,6 +487,9 @@ async fn health_and_unknown_api_paths_answer_json() {
         (status, body.code.as_str()),
         (StatusCode::NOT_FOUND, "not_found")
     );
+    let (status, body) = error(post).await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(body.code, "method_not_allowed");
     proxy.shutdown().await;
 }
 
