@@ -68,7 +68,7 @@ fn register_service_worker() {
     };
     let container = window.navigator().service_worker();
     let promise = container.register("sw.js");
-    leptos::task::spawn_local(async move {
+    wasm_bindgen_futures::spawn_local(async move {
         if let Err(error) = wasm_bindgen_futures::JsFuture::from(promise).await {
             web_sys::console::warn_2(&"addon-usage: offline support unavailable".into(), &error);
         }

@@ -34,10 +34,8 @@ pub fn AddonCard(
         .map(|benefit| {
             let own_expiry = benefit.expires_at.filter(|e| Some(*e) != plan_expiry);
             let probe = benefit.clone();
-            let spent = Signal::derive(move || {
-                let at = now.get();
-                !benefit_usable(&probe, at) || benefit_expired(&probe, at)
-            });
+            let spent =
+                Signal::derive(move || probe.remaining <= 0 || benefit_expired(&probe, now.get()));
             view! { <BenefitBar benefit units own_expiry spent /> }
         })
         .collect_view();

@@ -7,12 +7,15 @@ use crate::components::{local_time, AddonCard, ErrorNotice, LoadingNotice};
 use crate::config::WidgetConfig;
 use crate::{api, cache};
 
-/// Order of groups on screen: what matters now, then what comes, then history.
+/// Order on screen: what can be used now, then what is spent but still running, then
+/// what comes next, then history.
 fn group_rank(status: Status) -> u8 {
     match status {
-        Status::Active | Status::UsedUp => 0,
-        Status::Scheduled | Status::NotStarted => 1,
-        Status::Expired => 2,
+        Status::Active => 0,
+        Status::UsedUp => 1,
+        Status::Scheduled => 2,
+        Status::NotStarted => 3,
+        Status::Expired => 4,
     }
 }
 
