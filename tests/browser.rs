@@ -160,6 +160,8 @@ fn cached_add_ons_survive_a_round_trip_and_corrupt_entries_are_dropped() {
         fetched_at: Utc::now(),
         sft_time_zone: "UTC".into(),
         instances: vec![europe(42)],
+        stale: false,
+        age_secs: None,
     };
 
     cache::save_addons(&snapshot);

@@ -110,6 +110,17 @@ pub struct AddonsSnapshot {
     pub sft_time_zone: String,
     /// The add-on instances, in SFT's order.
     pub instances: Vec<AddonInstance>,
+    /// Whether this is an older answer served because SFT could not be asked just now
+    /// (stale-if-error). Absent from the JSON when false.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub stale: bool,
+    /// For a stale answer, how many seconds ago the proxy got it from SFT.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_secs: Option<u64>,
+}
+
+fn is_false(value: &bool) -> bool {
+    !value
 }
 
 /// A purchase recorded by the portal.
@@ -171,4 +182,41 @@ pub struct ProxyErrorBody {
     pub code: String,
     /// A short human sentence.
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_without_the_staleness_fields_still_parses_as_fresh() {
+        let json = r#"{"endpointId":"880154","fetchedAt":"2026-12-04T09:12:44Z",
+                       "sftTimeZone":"UTC","instances":[]}"#;
+
+        let snapshot: AddonsSnapshot = serde_json::from_str(json).unwrap();
+
+        assert!(!snapshot.stale);
+        assert_eq!(snapshot.age_secs, None);
+    }
+
+    #[test]
+    fn only_a_stale_snapshot_carries_the_staleness_fields() {
+        let fresh: AddonsSnapshot = serde_json::from_str(
+            r#"{"endpointId":"1","fetchedAt":"2026-12-04T09:12:44Z","sftTimeZone":"UTC",
+                "instances":[]}"#,
+        )
+        .unwrap();
+        let stale = AddonsSnapshot {
+            stale: true,
+            age_secs: Some(90),
+            ..fresh.clone()
+        };
+
+        let fresh_json = serde_json::to_value(&fresh).unwrap();
+        let stale_json = serde_json::to_value(&stale).unwrap();
+
+        assert!(fresh_json.get("stale").is_none() && fresh_json.get("ageSecs").is_none());
+        assert_eq!(stale_json["stale"], true);
+        assert_eq!(stale_json["ageSecs"], 90);
+    }
 }
