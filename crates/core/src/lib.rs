@@ -7,6 +7,7 @@ pub mod countdown;
 pub mod model;
 #[cfg(feature = "sft")]
 pub mod names;
+pub mod policy;
 #[cfg(feature = "sft")]
 pub mod sft;
 pub mod status;
