@@ -4,6 +4,7 @@
 
 pub mod correlate;
 pub mod countdown;
+pub mod counters;
 pub mod model;
 #[cfg(feature = "sft")]
 pub mod names;

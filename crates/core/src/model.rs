@@ -96,6 +96,10 @@ pub struct Counter {
     pub current_bytes: i64,
     /// What happens at the threshold.
     pub action: CounterAction,
+    /// When the counter next resets to zero, if known: set by the proxy from the
+    /// counter's period and the SFT account's zone (`counters::next_reset`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resets_at: Option<DateTime<Utc>>,
 }
 
 /// The proxy's answer for one endpoint: the instances and when they were read.

@@ -210,6 +210,8 @@ fn read_counter(counter: &Value) -> Result<Counter, String> {
                 .and_then(text)
                 .unwrap_or_default(),
         ),
+        // Needs `now`: the proxy fills it in with `counters::fill_next_resets`.
+        resets_at: None,
     })
 }
 
