@@ -1,10 +1,47 @@
 //! An SFT ("SIM for Things") look-alike for development, demos and tests.
 //!
-//! It speaks the three SFT calls the proxy uses (`POST /api/login`,
-//! `GET /api/RefreshToken`, `GET /api/GetEndpointAddonDetails`) with SFT's envelope,
-//! field names, date format and result codes, over a seeded demo traveler whose balances
-//! fall in irregular steps as the simulator's clock passes. Control routes under `/sim/`
-//! move the clock, inject faults and report what was served; they are not part of SFT.
+//! It speaks the three SFT calls the proxy uses with SFT's envelope, field names, date
+//! format (`dd/mm/yyyy hh:mm:ss`, wall time in the configured zone) and result codes,
+//! over a seeded demo traveler whose balances fall in irregular steps as the simulator's
+//! clock passes (traffic rated late). Run it in-process ([`Simulator::serve`] or
+//! [`Simulator::router`]) or as the `addon-usage-simulator` binary.
+//!
+//! # SFT routes
+//!
+//! | Route | Answer |
+//! |---|---|
+//! | `POST /api/login` `{"username","password"}` | `{"AccessToken","RefreshToken"}`; wrong credentials: HTTP 401, envelope code `401` |
+//! | `GET /api/RefreshToken` (`X-Authorization: Bearer <refresh>`) | a new pair; expired or unknown: HTTP 401 |
+//! | `GET /api/GetEndpointAddonDetails?endPointId=..[&uniqueId=..][&addonId=..]` | the envelope with the payload under `responseParam` (under `info` for a `uniqueId` query) |
+//!
+//! Details need `X-Authorization: Bearer <access>` and `X-Requested-With: XMLHttpRequest`
+//! (else HTTP 401 / 403). An expired access token is answered as HTTP 401 or as HTTP 200
+//! with result code `401` in the body, alternately by default ([`TokenExpiryForm`]).
+//! Other outcomes: unknown endpoint → code `1204` (HTTP 200); nothing matching → `1359`
+//! "No data available" (HTTP 200); no or non-numeric `endPointId`, non-numeric `uniqueId`
+//! or `addonId` → code `1001` / `1002` with HTTP 400.
+//!
+//! # Control routes (not SFT)
+//!
+//! | Route | Effect |
+//! |---|---|
+//! | `GET /sim/clock` | `{"now": RFC 3339, "frozen": bool}` |
+//! | `POST /sim/clock/advance` `{"minutes": N}` | moves the clock; answers like `GET /sim/clock` |
+//! | `POST /sim/clock/freeze`, `POST /sim/clock/resume` | stops or restarts the clock |
+//! | `GET /sim/faults`, `POST /sim/faults` `{"stall_ms","status","retry_after_secs","html","expire_tokens"}` | reads or replaces the [`Faults`]; `{}` clears them; `expire_tokens: true` invalidates every access token now |
+//! | `GET /sim/calls` | [`SimCalls`] |
+//! | `GET /sim/endpoints/{id}` | the endpoint's [`SimInstance`]s with exact balances; 404 when unknown |
+//! | `GET /sim/traveler` | [`Simulator::demo_traveler`] |
+//!
+//! # Demo data
+//!
+//! Endpoint `880154` ("Europe eSIM"): an active, partly used 30-day 10 GiB plan with an
+//! SMS benefit expiring 12 hours after the start and two counters (`Daily_Data` with
+//! `Throttle_512 Kbps`, `Monthly_Data` with `Redirect`); an On Usage plan not started; a
+//! used-up daily pass beside its active renewal; an expired plan. Endpoint `880299`
+//! ("Japan eSIM"): an active plan with data and voice, a support-assigned bonus with no
+//! purchase, and a plan scheduled to start three days in. See the `seed` module's source
+//! for the figures and the choices that differ from real SFT.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -31,7 +68,7 @@ use tokens::{TokenCheck, TokenKind, Tokens};
 use wire::Envelope;
 
 /// How a simulator is set up.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SimConfig {
     /// The SFT account's time zone: dates on the wire are wall-clock times in it.
     pub time_zone: chrono_tz::Tz,
@@ -61,6 +98,20 @@ impl Default for SimConfig {
             start: Utc::now(),
             frozen: false,
         }
+    }
+}
+
+impl std::fmt::Debug for SimConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimConfig")
+            .field("time_zone", &self.time_zone)
+            .field("username", &self.username)
+            .field("password", &"<hidden>")
+            .field("access_ttl", &self.access_ttl)
+            .field("refresh_ttl", &self.refresh_ttl)
+            .field("start", &self.start)
+            .field("frozen", &self.frozen)
+            .finish()
     }
 }
 

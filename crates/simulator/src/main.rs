@@ -5,6 +5,7 @@
 //! ```
 
 use std::net::SocketAddr;
+use std::process::ExitCode;
 use std::time::Duration;
 
 use addon_usage_simulator::{SimConfig, Simulator};
@@ -55,7 +56,17 @@ enum StartError {
 }
 
 #[tokio::main]
-async fn main() -> Result<(), StartError> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("addon-usage-simulator: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<(), StartError> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
