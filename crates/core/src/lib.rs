@@ -12,6 +12,7 @@ pub mod policy;
 #[cfg(feature = "sft")]
 pub mod sft;
 pub mod status;
+pub mod store;
 #[cfg(feature = "sft")]
 pub mod time;
 pub mod units;
