@@ -5,6 +5,7 @@
 pub mod correlate;
 pub mod countdown;
 pub mod counters;
+pub mod forecast;
 pub mod model;
 #[cfg(feature = "sft")]
 pub mod names;
