@@ -17,5 +17,6 @@ pub mod store;
 #[cfg(feature = "sft")]
 pub mod time;
 pub mod units;
+pub mod warnings;
 
 pub use model::*;
