@@ -1,8 +1,12 @@
 //! The proxy's JSON API, as the widget uses it.
 
-use addon_usage_core::model::{AddonsSnapshot, ProxyErrorBody, Traveler};
+use addon_usage_core::model::{AddonsSnapshot, ProxyErrorBody, Purchase, Traveler};
 use gloo_net::http::Request;
+use leptos::prelude::*;
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
+
+use crate::config::WidgetConfig;
 
 /// Why a request to the proxy gave no answer the widget can use.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -19,6 +23,8 @@ pub enum ApiError {
         code: String,
         /// The proxy's sentence for people.
         message: String,
+        /// Seconds to wait before asking again, from `Retry-After`.
+        retry_after: Option<u64>,
     },
     /// The answer could not be read.
     #[error("unreadable answer: {0}")]
@@ -32,31 +38,106 @@ impl ApiError {
             ApiError::Network(_) => {
                 "Can't reach the usage service. Check your connection; we'll try again.".into()
             }
+            ApiError::Proxy { status: 401, .. } => {
+                "Your session has ended. Reload the page or sign in again to see your add-ons."
+                    .into()
+            }
             ApiError::Proxy { message, .. } if !message.is_empty() => message.clone(),
             ApiError::Proxy { .. } | ApiError::Decode(_) => {
                 "The usage service sent an answer we couldn't read. Please try again later.".into()
             }
         }
     }
+
+    /// Seconds the proxy asked us to wait, if it did.
+    pub fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::Proxy { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
 }
 
-/// Reads the traveler's endpoints and purchases.
-pub async fn fetch_traveler(api_base: &str) -> Result<Traveler, ApiError> {
-    get_json(&format!("{api_base}/api/v1/traveler")).await
+#[derive(Deserialize)]
+struct TokenAnswer {
+    token: String,
 }
 
-/// Reads every add-on of one endpoint.
-pub async fn fetch_addons(api_base: &str, endpoint_id: &str) -> Result<AddonsSnapshot, ApiError> {
-    get_json(&format!("{api_base}/api/v1/endpoints/{endpoint_id}/addons")).await
+/// Talks to the proxy for one widget: base URL and the traveler's token.
+#[derive(Clone, Copy)]
+pub struct Client {
+    api_base: StoredValue<String>,
+    token_url: StoredValue<Option<String>>,
+    purchases_url: StoredValue<Option<String>>,
+    token: RwSignal<Option<String>>,
 }
 
-async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
-    let response = Request::get(url)
-        .header("Accept", "application/json")
+impl Client {
+    /// A client for the widget's configuration.
+    pub fn new(config: &WidgetConfig) -> Self {
+        Self {
+            api_base: StoredValue::new(config.api_base.clone()),
+            token_url: StoredValue::new(config.token_url.clone()),
+            purchases_url: StoredValue::new(config.purchases_url.clone()),
+            token: RwSignal::new(config.token.clone()),
+        }
+    }
+
+    /// The traveler's endpoints and purchases.
+    pub async fn traveler(self) -> Result<Traveler, ApiError> {
+        let mut traveler: Traveler = self.get("/api/v1/traveler").await?;
+        if let Some(url) = self.purchases_url.get_value() {
+            traveler.purchases = get_json::<Vec<Purchase>>(&url, None).await?;
+        }
+        Ok(traveler)
+    }
+
+    /// Every add-on of one endpoint.
+    pub async fn addons(self, endpoint_id: &str) -> Result<AddonsSnapshot, ApiError> {
+        self.get(&format!("/api/v1/endpoints/{endpoint_id}/addons"))
+            .await
+    }
+
+    /// A GET on the proxy with the traveler's token, fetching a new token once when the
+    /// proxy says the current one is missing or expired.
+    async fn get<T: DeserializeOwned>(self, path: &str) -> Result<T, ApiError> {
+        let url = format!("{}{path}", self.api_base.get_value());
+        if self.token.get_untracked().is_none() {
+            self.renew_token().await?;
+        }
+        match get_json(&url, self.token.get_untracked().as_deref()).await {
+            Err(ApiError::Proxy { status: 401, .. }) if self.token_url.get_value().is_some() => {
+                self.renew_token().await?;
+                get_json(&url, self.token.get_untracked().as_deref()).await
+            }
+            answer => answer,
+        }
+    }
+
+    async fn renew_token(self) -> Result<(), ApiError> {
+        let Some(url) = self.token_url.get_value() else {
+            return Ok(());
+        };
+        let answer: TokenAnswer = get_json(&url, None).await?;
+        self.token.set(Some(answer.token));
+        Ok(())
+    }
+}
+
+async fn get_json<T: DeserializeOwned>(url: &str, token: Option<&str>) -> Result<T, ApiError> {
+    let mut request = Request::get(url).header("Accept", "application/json");
+    if let Some(token) = token {
+        request = request.header("Authorization", &format!("Bearer {token}"));
+    }
+    let response = request
         .send()
         .await
         .map_err(|e| ApiError::Network(e.to_string()))?;
     let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("Retry-After")
+        .and_then(|v| v.trim().parse().ok());
     let body = response
         .text()
         .await
@@ -71,6 +152,7 @@ async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, ApiError> {
             status,
             code: error.code,
             message: error.message,
+            retry_after,
         });
     }
     serde_json::from_str(&body).map_err(|e| ApiError::Decode(e.to_string()))

@@ -5,27 +5,38 @@ mod benefit_bar;
 mod countdown;
 mod endpoint_section;
 mod notice;
+mod refresh_bar;
 mod status_badge;
+mod summary_line;
+mod zoned_time;
 
 pub use addon_card::AddonCard;
 pub use benefit_bar::BenefitBar;
 pub use countdown::Countdown;
 pub use endpoint_section::EndpointSection;
 pub use notice::{ErrorNotice, LoadingNotice};
-pub use status_badge::{status_slug, StatusBadge};
+pub use refresh_bar::RefreshBar;
+pub use status_badge::{status_label, status_slug, StatusBadge};
+pub use summary_line::SummaryLine;
+pub use zoned_time::ZonedTime;
 
-/// Writes an instant as the traveler's local wall time: "Sun 20 Dec, 18:40".
-pub fn local_date_time(instant: chrono::DateTime<chrono::Utc>) -> String {
-    instant
-        .with_timezone(&chrono::Local)
-        .format("%a %-d %b, %H:%M")
-        .to_string()
+use chrono::{DateTime, Utc};
+use leptos::prelude::*;
+
+use crate::config::WidgetConfig;
+use crate::format;
+
+/// The widget's configuration from context (defaults when rendered alone in a test).
+pub fn widget_config() -> WidgetConfig {
+    use_context::<WidgetConfig>().unwrap_or_default()
+}
+
+/// Writes an instant as the traveler's local date and time: "Sun 20 Dec, 18:40".
+pub fn local_date_time(instant: DateTime<Utc>) -> String {
+    format::date_time(instant, widget_config().locale.as_deref())
 }
 
 /// Writes an instant as the traveler's local clock time: "18:40".
-pub fn local_time(instant: chrono::DateTime<chrono::Utc>) -> String {
-    instant
-        .with_timezone(&chrono::Local)
-        .format("%H:%M")
-        .to_string()
+pub fn local_time(instant: DateTime<Utc>) -> String {
+    format::time(instant, widget_config().locale.as_deref())
 }

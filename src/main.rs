@@ -1,6 +1,7 @@
-//! Standalone entry point: mounts the widget into the page.
+//! Entry point: defines the `<addon-usage>` element, which then renders wherever the
+//! page puts one.
 
 fn main() {
     console_error_panic_hook::set_once();
-    addon_usage::mount();
+    addon_usage::start();
 }

@@ -30,7 +30,7 @@ fn europe(data_left: i64) -> AddonInstance {
         plan_name: "Europe 10GB 30 days".into(),
         service: "DATA".into(),
         starts_at: Some(now - Duration::days(14)),
-        expires_at: Some(now + Duration::days(16) + Duration::hours(3)),
+        expires_at: Some(now + Duration::days(16) + Duration::hours(3) + Duration::minutes(30)),
         benefits: vec![
             benefit(BenefitKind::Data, data_left, 10_737_418_240),
             benefit(BenefitKind::Sms, 41, 50),

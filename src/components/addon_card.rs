@@ -1,12 +1,11 @@
 use addon_usage_core::model::AddonInstance;
-use addon_usage_core::status::{
-    benefit_expired, benefit_usable, governing_deadline, instance_status,
-};
+use addon_usage_core::status::{benefit_expired, governing_deadline, instance_status};
 use addon_usage_core::units::UnitSystem;
 use leptos::prelude::*;
 
 use crate::clock::now_from_context;
 use crate::components::{status_slug, BenefitBar, Countdown, StatusBadge};
+use crate::routes::{View, ViewLink};
 
 /// One add-on instance: its name, status, every benefit and the deadline that governs it.
 #[component]
@@ -16,6 +15,9 @@ pub fn AddonCard(
     #[prop(into)]
     title: String,
     units: UnitSystem,
+    /// The endpoint the instance is on, for the link to its detail view.
+    #[prop(optional, into)]
+    endpoint: String,
 ) -> impl IntoView {
     let now = now_from_context().0;
     let shared = StoredValue::new(instance.clone());
@@ -48,7 +50,11 @@ pub fn AddonCard(
             aria-labelledby=labelled_by
         >
             <header class="addon-card-head">
-                <h3 class="addon-name" id=title_id>{title}</h3>
+                <h5 class="addon-name" id=title_id>
+                    <ViewLink to=View::Addon { endpoint, unique_id: instance.unique_id.clone() }>
+                        {title}
+                    </ViewLink>
+                </h5>
                 <StatusBadge status=status />
             </header>
             {plan_note.map(|note| view! { <p class="addon-plan">{note}</p> })}

@@ -1,106 +1,119 @@
 use addon_usage_core::correlate::correlate;
-use addon_usage_core::model::{AddonsSnapshot, Endpoint, Purchase};
+use addon_usage_core::model::{AddonInstance, Endpoint};
 use addon_usage_core::status::{governing_deadline, instance_status, Status};
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-use crate::components::{local_time, AddonCard, ErrorNotice, LoadingNotice};
-use crate::config::WidgetConfig;
-use crate::{api, cache};
+use crate::clock::now_from_context;
+use crate::components::{widget_config, AddonCard, LoadingNotice, SummaryLine};
+use crate::data::Data;
 
-/// Order on screen: what can be used now, then what is spent but still running, then
-/// what comes next, then history.
-fn group_rank(status: Status) -> u8 {
+/// Where a card goes on the overview.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Group {
+    /// Usable now, or used up but still within its validity.
+    Current,
+    /// Scheduled, or starting on first use.
+    Waiting,
+    /// Expired: history.
+    Ended,
+}
+
+fn group_of(status: Status) -> Group {
     match status {
-        Status::Active => 0,
-        Status::UsedUp => 1,
-        Status::Scheduled => 2,
-        Status::NotStarted => 3,
-        Status::Expired => 4,
+        Status::Active | Status::UsedUp => Group::Current,
+        Status::Scheduled | Status::NotStarted => Group::Waiting,
+        Status::Expired => Group::Ended,
     }
 }
 
-/// One endpoint (eSIM): its cached add-ons at once, then the proxy's fresh answer.
+/// Active before used up, then by deadline (soonest first, none last).
+fn order_key(instance: &AddonInstance, now: DateTime<Utc>) -> (u8, bool, Option<DateTime<Utc>>) {
+    let deadline = governing_deadline(instance, now).map(|d| d.at());
+    let used_up = instance_status(instance, now) == Status::UsedUp;
+    (u8::from(used_up), deadline.is_none(), deadline)
+}
+
+/// One endpoint (eSIM): a summary, then its add-ons in three groups.
 #[component]
-pub fn EndpointSection(endpoint: Endpoint, purchases: Vec<Purchase>) -> impl IntoView {
-    let config = use_context::<WidgetConfig>().unwrap_or_default();
-    let endpoint_id = endpoint.id.clone();
-    let cached = RwSignal::new(cache::load_addons(&endpoint_id));
-
-    let fresh = LocalResource::new({
-        let (base, id) = (config.api_base.clone(), endpoint_id.clone());
-        move || {
-            let (base, id) = (base.clone(), id.clone());
-            async move {
-                let answer = api::fetch_addons(&base, &id).await;
-                match &answer {
-                    Ok(snapshot) => cache::save_addons(snapshot),
-                    Err(error) => web_sys::console::warn_1(
-                        &format!("addon-usage: add-ons of endpoint {id}: {error}").into(),
-                    ),
-                }
-                answer
-            }
-        }
-    });
-    let shown = Memo::new(move |_| match fresh.get() {
-        Some(Ok(snapshot)) => Some(snapshot),
-        _ => cached.get(),
-    });
-    let error = Memo::new(move |_| match fresh.get() {
-        Some(Err(error)) => Some(error.for_traveler()),
-        _ => None,
-    });
-    let heading_id = format!("endpoint-{endpoint_id}-heading");
+pub fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
+    let data = use_context::<Data>().unwrap_or_else(|| Data::from_cache(Vec::new()));
+    let now = now_from_context().0;
+    let units = widget_config().units;
+    let id = endpoint.id.clone();
+    let snapshot = Memo::new(move |_| data.snapshots.with(|s| s.get(&id).cloned()));
+    let heading_id = format!("endpoint-{}-heading", endpoint.id);
     let labelled_by = heading_id.clone();
-    let units = config.units;
 
-    let cards = move || {
-        shown.get().map(|snapshot: AddonsSnapshot| {
-            let now = chrono::Utc::now();
-            let matches = correlate(&snapshot.endpoint_id, &snapshot.instances, &purchases);
-            let mut order: Vec<usize> = (0..snapshot.instances.len()).collect();
-            order.sort_by_key(|&i| {
-                let instance = &snapshot.instances[i];
-                let deadline = governing_deadline(instance, now).map(|d| d.at());
-                (
-                    group_rank(instance_status(instance, now)),
-                    deadline.is_none(),
-                    deadline,
-                )
-            });
-            if order.is_empty() {
-                return view! { <p class="empty">"No add-ons on this eSIM yet."</p> }.into_any();
-            }
-            order
-                .into_iter()
-                .map(|i| {
-                    let instance = snapshot.instances[i].clone();
-                    let title = matches.purchase_of[i]
-                        .map(|p| purchases[p].product_name.clone())
-                        .unwrap_or_else(|| instance.plan_name.clone());
-                    view! { <AddonCard instance title units /> }
-                })
-                .collect_view()
-                .into_any()
+    // Status changes with time, so the grouping is recomputed on the clock; the cards
+    // themselves are only rebuilt when the membership of a group changes.
+    let group = move |wanted: Group| {
+        Memo::new(move |_| {
+            let at = now.get();
+            snapshot.with(|s| {
+                let Some(s) = s else { return Vec::new() };
+                let mut members: Vec<&AddonInstance> = s
+                    .instances
+                    .iter()
+                    .filter(|i| group_of(instance_status(i, at)) == wanted)
+                    .collect();
+                members.sort_by_key(|i| order_key(i, at));
+                members
+                    .into_iter()
+                    .map(|i| i.unique_id.clone())
+                    .collect::<Vec<_>>()
+            })
         })
     };
+    let cards = move |ids: Vec<String>| {
+        let Some(s) = snapshot.get() else {
+            return ().into_any();
+        };
+        let purchases = data.purchases();
+        let matches = correlate(&s.endpoint_id, &s.instances, &purchases);
+        ids.into_iter()
+            .filter_map(|id| s.instances.iter().position(|i| i.unique_id == id))
+            .map(|index| {
+                let instance = s.instances[index].clone();
+                let title = matches.purchase_of[index]
+                    .map(|p| purchases[p].product_name.clone())
+                    .unwrap_or_else(|| instance.plan_name.clone());
+                let endpoint = s.endpoint_id.clone();
+                view! { <AddonCard instance title units endpoint /> }
+            })
+            .collect_view()
+            .into_any()
+    };
+    let (current, waiting, ended) = (
+        group(Group::Current),
+        group(Group::Waiting),
+        group(Group::Ended),
+    );
 
     view! {
-        <section class="endpoint" data-endpoint-id=endpoint_id aria-labelledby=labelled_by>
-            <header class="endpoint-head">
-                <h2 id=heading_id>{endpoint.label}</h2>
-                {move || shown.get().map(|s| view! {
-                    <p class="as-of" data-testid="as-of">
-                        {format!("As of {}", local_time(s.fetched_at))}
-                    </p>
-                })}
-            </header>
-            {move || error.get().map(|message| view! {
-                <ErrorNotice message on_retry=Callback::new(move |_| fresh.refetch()) />
-            })}
-            {move || (shown.get().is_none() && fresh.get().is_none())
-                .then(|| view! { <LoadingNotice text="Loading your add-ons…" /> })}
-            <div class="addon-grid">{cards}</div>
+        <section class="endpoint" data-endpoint-id=endpoint.id.clone() aria-labelledby=labelled_by>
+            <h3 class="endpoint-name" id=heading_id>{endpoint.label}</h3>
+            {move || match snapshot.get() {
+                None => view! { <LoadingNotice text="Loading your add-ons…" /> }.into_any(),
+                Some(s) if s.instances.is_empty() => {
+                    view! { <p class="empty">"No add-ons on this eSIM yet."</p> }.into_any()
+                }
+                Some(_) => view! { <SummaryLine snapshot /> }.into_any(),
+            }}
+            <Show when=move || !current.get().is_empty()>
+                <h4 class="group-title">"Active"</h4>
+                <div class="addon-grid">{move || cards(current.get())}</div>
+            </Show>
+            <Show when=move || !waiting.get().is_empty()>
+                <h4 class="group-title">"Waiting to start"</h4>
+                <div class="addon-grid">{move || cards(waiting.get())}</div>
+            </Show>
+            <Show when=move || !ended.get().is_empty()>
+                <details class="history">
+                    <summary>{move || format!("Ended ({})", ended.get().len())}</summary>
+                    <div class="addon-grid">{move || cards(ended.get())}</div>
+                </details>
+            </Show>
         </section>
     }
 }

@@ -12,7 +12,8 @@ pub fn status_slug(status: Status) -> &'static str {
     }
 }
 
-fn status_label(status: Status) -> &'static str {
+/// The badge text of a status.
+pub fn status_label(status: Status) -> &'static str {
     match status {
         Status::NotStarted => "Starts on first use",
         Status::Scheduled => "Scheduled",

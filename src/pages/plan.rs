@@ -1,0 +1,75 @@
+use addon_usage_core::correlate::correlate;
+use addon_usage_core::status::instance_status;
+use leptos::prelude::*;
+
+use crate::clock::now_from_context;
+use crate::components::{StatusBadge, ZonedTime};
+use crate::data::Data;
+use crate::routes::{View, ViewLink};
+
+/// Every instance of one add-on plan on an endpoint as a timeline: what was bought, what
+/// renewed, what runs now and what waits.
+#[component]
+pub fn PlanPage(endpoint: String, addon_id: String) -> impl IntoView {
+    let data = use_context::<Data>().unwrap_or_else(|| Data::from_cache(Vec::new()));
+    let now = now_from_context().0;
+    let (ep, plan) = (endpoint.clone(), addon_id.clone());
+    let timeline = Memo::new(move |_| {
+        let snapshot = data.snapshots.with(|s| s.get(&ep).cloned())?;
+        let purchases = data.purchases();
+        let matches = correlate(&snapshot.endpoint_id, &snapshot.instances, &purchases);
+        let mut rows: Vec<_> = snapshot
+            .instances
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| i.addon_id == plan)
+            .map(|(index, i)| {
+                (
+                    i.clone(),
+                    matches.purchase_of[index].map(|p| purchases[p].clone()),
+                )
+            })
+            .collect();
+        rows.sort_by_key(|(i, _)| (i.starts_at.is_none(), i.starts_at));
+        Some((snapshot.sft_time_zone, rows))
+    });
+
+    view! {
+        <div class="plan-history">
+            <ViewLink to=View::Overview class="back-link">"← All add-ons"</ViewLink>
+            <h2>"Plan history"</h2>
+            {move || match timeline.get() {
+                None => view! { <p class="empty">"Nothing to show for this plan yet."</p> }.into_any(),
+                Some((zone, rows)) => {
+                    let name = rows.first().map(|(i, _)| i.plan_name.clone()).unwrap_or_default();
+                    view! {
+                        <p class="addon-plan">{format!("{name} · add-on {addon_id}")}</p>
+                        <ol class="timeline">
+                            {rows.into_iter().enumerate().map(|(n, (instance, purchase))| {
+                                let probe = instance.clone();
+                                let status = Signal::derive(move || instance_status(&probe, now.get()));
+                                let label = match (&purchase, n) {
+                                    (Some(p), _) => format!("Bought as {} (order {})", p.product_name, p.order_id),
+                                    (None, 0) => "Added by the operator".to_owned(),
+                                    (None, _) => format!("Renewal {}", n + 1),
+                                };
+                                let link = View::Addon { endpoint: endpoint.clone(), unique_id: instance.unique_id.clone() };
+                                view! {
+                                    <li class="timeline-item" data-unique-id=instance.unique_id.clone()>
+                                        <StatusBadge status />
+                                        <ViewLink to=link>{label}</ViewLink>
+                                        <p>
+                                            {instance.starts_at.map(|at| view! { "From " <ZonedTime instant=at sft_zone=zone.clone() /> })}
+                                            {instance.expires_at.map(|at| view! { " until " <ZonedTime instant=at sft_zone=zone.clone() /> })}
+                                            {instance.starts_at.is_none().then_some("Starts on first use")}
+                                        </p>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    }.into_any()
+                }
+            }}
+        </div>
+    }
+}
