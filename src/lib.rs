@@ -15,6 +15,7 @@ pub mod config;
 pub mod data;
 pub mod element;
 pub mod format;
+pub mod i18n;
 pub mod pages;
 pub mod routes;
 

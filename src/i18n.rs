@@ -1,0 +1,1 @@
+//! The traveler's language: message catalogs and Intl formatting (work in progress).
