@@ -1,17 +1,25 @@
-//! The JSON API the widget calls: the traveler's purchases and an endpoint's add-ons.
+//! The JSON API the widget calls (the traveler's purchases, an endpoint's add-ons), the
+//! demo token, and the health, readiness and metrics routes.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use addon_usage_core::{AddonInstance, AddonsSnapshot, ProxyErrorBody, Traveler};
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::header::RETRY_AFTER;
-use axum::http::{HeaderValue, StatusCode};
+use axum::http::header::{
+    AGE, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, WARNING, WWW_AUTHENTICATE,
+};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, Utc};
 
-use crate::cache::{CacheOutcome, CoalescingCache};
+use crate::auth::{DemoTokens, Identity, PurchasesBook, TokenError, TokenVerifier};
+use crate::cache::{AnswerCache, CacheOutcome, Served};
+use crate::edges::CACHE_STALE;
+use crate::limits::{Backoff, RateLimiter};
+use crate::metrics::Metrics;
 use crate::request_log::RequestNote;
 use crate::sft_client::{AddonQuery, CallCount, SftCallError, SftClient};
 
@@ -21,12 +29,24 @@ pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
 
 /// What every API handler shares.
 pub struct ApiState {
-    /// The traveler whose endpoints may be read; `None` when none is configured.
-    pub traveler: Option<Traveler>,
+    /// Checks traveler tokens.
+    pub verifier: TokenVerifier,
+    /// The portal's endpoint labels and purchases, by traveler.
+    pub book: PurchasesBook,
+    /// Mints demo tokens; only in simulator mode.
+    pub demo: Option<DemoTokens>,
     /// The SFT client.
     pub sft: SftClient,
     /// Answers by endpoint and query.
-    pub cache: CoalescingCache<(String, AddonQuery), Arc<AddonsSnapshot>, SftCallError>,
+    pub cache: AnswerCache,
+    /// Endpoints SFT asked to be left alone for a while.
+    pub backoff: Backoff,
+    /// Requests per traveler.
+    pub limiter: RateLimiter,
+    /// The proxy's counters.
+    pub metrics: Arc<Metrics>,
+    /// Whether SFT is the in-process simulator (always ready).
+    pub simulator_mode: bool,
     /// The SFT account's time zone name, echoed in every snapshot.
     pub sft_time_zone: String,
     /// The proxy's clock.
@@ -35,6 +55,11 @@ pub struct ApiState {
 
 /// The longest id SFT uses for endpoints, instances and plans.
 const MAX_ID_DIGITS: usize = 20;
+
+/// Whether `value` is an SFT id: 1 to 20 ASCII digits.
+pub fn is_sft_id(value: &str) -> bool {
+    (1..=MAX_ID_DIGITS).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit())
+}
 
 /// An API failure: an HTTP status and the JSON body the widget reads.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +70,8 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+    /// An error with a status, a stable code and a sentence for the traveler.
+    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
         let body = ProxyErrorBody {
             code: code.into(),
             message: message.into(),
@@ -77,6 +103,46 @@ impl ApiError {
             StatusCode::METHOD_NOT_ALLOWED,
             "method_not_allowed",
             "This API path only answers GET requests.",
+        )
+    }
+
+    /// The token is missing, forged or expired.
+    pub fn unauthorized(error: &TokenError) -> Self {
+        let (code, message) = match error {
+            TokenError::Missing => (
+                "token_missing",
+                "Sign in to your account again to see your add-ons.",
+            ),
+            TokenError::Expired => (
+                "token_expired",
+                "Your session has ended; reload the page to see your add-ons.",
+            ),
+            TokenError::Invalid(_) => (
+                "token_invalid",
+                "Your session could not be checked; sign in again to see your add-ons.",
+            ),
+        };
+        Self::new(StatusCode::UNAUTHORIZED, code, message)
+    }
+
+    /// The traveler asked too often.
+    pub fn rate_limited(wait: Duration) -> Self {
+        let seconds = whole_seconds(wait);
+        let mut error = Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("Too many requests; try again in {seconds} seconds."),
+        );
+        error.retry_after = Some(seconds.to_string());
+        error
+    }
+
+    /// The endpoint is not one of the traveler's.
+    pub fn endpoint_not_allowed() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "endpoint_not_allowed",
+            "This eSIM is not one of yours; open the widget from your own account.",
         )
     }
 
@@ -151,7 +217,14 @@ impl From<SftCallError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let unauthorized = self.status == StatusCode::UNAUTHORIZED;
         let mut response = (self.status, Json(self.body)).into_response();
+        if unauthorized {
+            response.headers_mut().insert(
+                WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer realm=\"addon-usage\""),
+            );
+        }
         let retry_after = self
             .retry_after
             .and_then(|value| HeaderValue::from_str(&value).ok());
@@ -167,78 +240,176 @@ pub async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
-/// `GET /api/v1/traveler`: the traveler's endpoints and purchases.
-pub async fn traveler(State(state): State<Arc<ApiState>>) -> Result<Json<Traveler>, ApiError> {
-    // TODO: identify the traveler by the portal's short-lived token (DESIGN.md, contracts)
-    // instead of serving the one configured traveler to every caller.
-    match &state.traveler {
-        Some(traveler) => Ok(Json(traveler.clone())),
-        None => Err(ApiError::new(
-            StatusCode::NOT_FOUND,
-            "no_traveler",
-            "No traveler is configured on this proxy; start it with --purchases-file.",
-        )),
+/// `GET /readyz`: 200 once the proxy has logged in to SFT (always in simulator mode).
+pub async fn ready(State(state): State<Arc<ApiState>>) -> Response {
+    if state.simulator_mode || state.sft.has_logged_in() {
+        return Json(serde_json::json!({ "status": "ready" })).into_response();
     }
+    ApiError::new(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not_ready",
+        "The proxy has not logged in to the usage service yet.",
+    )
+    .into_response()
+}
+
+/// `GET /metrics`: Prometheus text exposition.
+pub async fn metrics(State(state): State<Arc<ApiState>>) -> Response {
+    let headers = [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")];
+    (headers, state.metrics.render()).into_response()
+}
+
+/// `GET /demo/token`: a short-lived token for the demo traveler (simulator mode only).
+pub async fn demo_token(State(state): State<Arc<ApiState>>) -> Response {
+    let Some(demo) = &state.demo else {
+        return ApiError::not_found().into_response();
+    };
+    match demo.mint(Utc::now()) {
+        Ok(token) => ([(CACHE_CONTROL, "no-store")], Json(token)).into_response(),
+        Err(error) => {
+            tracing::error!(%error, "cannot mint a demo token");
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "The demo could not start a session; see the proxy's log.",
+            )
+            .into_response()
+        }
+    }
+}
+
+/// The traveler the request's token names, within their rate limit.
+fn authorize(state: &ApiState, headers: &HeaderMap) -> Result<Identity, ApiError> {
+    let identity = state.verifier.identify(headers).map_err(|error| {
+        if let TokenError::Invalid(reason) = &error {
+            tracing::info!(reason, "refused a traveler token");
+        }
+        ApiError::unauthorized(&error)
+    })?;
+    state
+        .limiter
+        .take(&identity.traveler)
+        .map_err(ApiError::rate_limited)?;
+    Ok(identity)
+}
+
+/// `GET /api/v1/traveler`: the token's endpoints and the traveler's purchases on them.
+pub async fn traveler(
+    State(state): State<Arc<ApiState>>,
+    headers: HeaderMap,
+) -> Result<Json<Traveler>, ApiError> {
+    let identity = authorize(&state, &headers)?;
+    Ok(Json(state.book.traveler_for(&identity)))
 }
 
 /// `GET /api/v1/endpoints/{endpointId}/addons[?uniqueId=N | ?addonId=N]`: the endpoint's
 /// add-on instances, from the cache or from SFT.
 pub async fn addons(
     State(state): State<Arc<ApiState>>,
-    Path(endpoint_id): Path<String>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Response {
-    let outcome = serve_addons(&state, endpoint_id, query).await;
+    let outcome = serve_addons(&state, &headers, path, query).await;
     let (mut response, note) = match outcome {
-        Ok((snapshot, note)) => (Json(snapshot.as_ref()).into_response(), note),
+        Ok((served, note)) => (snapshot_response(served), note),
         Err((error, note)) => (error.into_response(), note),
     };
     response.extensions_mut().insert(note);
     response
 }
 
-type Answer = Result<(Arc<AddonsSnapshot>, RequestNote), (ApiError, RequestNote)>;
+/// The snapshot as JSON; a stale one says so in its body and headers.
+fn snapshot_response(served: Served) -> Response {
+    let Some(age) = served.stale_age else {
+        return Json(served.snapshot.as_ref()).into_response();
+    };
+    let mut snapshot = served.snapshot.as_ref().clone();
+    snapshot.stale = true;
+    snapshot.age_secs = Some(age.as_secs());
+    let mut response = Json(snapshot).into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        WARNING,
+        HeaderValue::from_static("110 - \"Response is Stale\""),
+    );
+    headers.insert(CACHE_STALE, HeaderValue::from_static("true"));
+    headers.insert(AGE, HeaderValue::from(age.as_secs()));
+    response
+}
+
+type Answer = Result<(Served, RequestNote), (ApiError, RequestNote)>;
 
 async fn serve_addons(
     state: &ApiState,
-    endpoint_id: String,
+    headers: &HeaderMap,
+    path: Result<Path<String>, PathRejection>,
     query: Result<Query<Vec<(String, String)>>, QueryRejection>,
 ) -> Answer {
     let not_forwarded = |error| (error, RequestNote::default());
+    let identity = authorize(state, headers).map_err(not_forwarded)?;
+    let Path(endpoint_id) = path.map_err(|_| not_forwarded(bad_path()))?;
     check_id("endpointId", &endpoint_id).map_err(not_forwarded)?;
     let Query(pairs) = query.map_err(|_| not_forwarded(bad_query()))?;
     let filter = read_filter(&pairs).map_err(not_forwarded)?;
-    let allowed = state
-        .traveler
-        .as_ref()
-        .is_some_and(|t| t.endpoints.iter().any(|e| e.id == endpoint_id));
-    if !allowed {
-        return Err(not_forwarded(ApiError::new(
-            StatusCode::FORBIDDEN,
-            "endpoint_not_allowed",
-            "This eSIM is not one of yours; open the widget from your own account.",
-        )));
+    if !identity.owns(&endpoint_id) {
+        return Err(not_forwarded(ApiError::endpoint_not_allowed()));
     }
 
     let calls = CallCount::default();
-    let fetch = || fetch_snapshot(state, &endpoint_id, &filter, &calls);
-    let (result, outcome) = state
-        .cache
-        .get_or_fetch((endpoint_id.clone(), filter.clone()), fetch)
-        .await;
+    let fetch = || async {
+        if let Some(left) = state.backoff.remaining(&endpoint_id) {
+            let retry_after = Some(whole_seconds(left).to_string());
+            return Err(SftCallError::Busy { retry_after });
+        }
+        let fetched = fetch_snapshot(state, &endpoint_id, &filter, &calls).await;
+        state
+            .backoff
+            .record(&endpoint_id, fetched.as_ref().map(|_| ()));
+        fetched
+    };
+    let key = cache_key(&endpoint_id, &filter);
+    let (result, outcome) = state.cache.get_or_fetch(&key, fetch).await;
     let note = RequestNote {
         cache: Some(outcome),
         sft_calls: calls.get(),
     };
     match result {
-        Ok(snapshot) => Ok((snapshot, note)),
+        Ok(served) => {
+            if served.stale_age.is_some() {
+                tracing::warn!(endpoint_id, "SFT failed; served a stale answer");
+            }
+            Ok((served, note))
+        }
         Err(error) => {
             if outcome == CacheOutcome::Miss {
                 tracing::warn!(%error, endpoint_id, "SFT call failed");
             }
-            Err((ApiError::from(error), note))
+            let mut api = ApiError::from(error);
+            if api.retry_after.is_none() {
+                api.retry_after = state
+                    .backoff
+                    .remaining(&endpoint_id)
+                    .map(|left| whole_seconds(left).to_string());
+            }
+            Err((api, note))
         }
     }
+}
+
+/// The cache key of one endpoint and query.
+fn cache_key(endpoint_id: &str, filter: &AddonQuery) -> String {
+    match filter {
+        AddonQuery::All => format!("{endpoint_id}/all"),
+        AddonQuery::UniqueId(id) => format!("{endpoint_id}/uniqueId/{id}"),
+        AddonQuery::AddonId(id) => format!("{endpoint_id}/addonId/{id}"),
+    }
+}
+
+/// A duration as whole seconds, rounded up, at least 1.
+fn whole_seconds(duration: Duration) -> u64 {
+    let seconds = duration.as_secs() + u64::from(duration.subsec_nanos() > 0);
+    seconds.max(1)
 }
 
 async fn fetch_snapshot(
@@ -246,21 +417,31 @@ async fn fetch_snapshot(
     endpoint_id: &str,
     filter: &AddonQuery,
     calls: &CallCount,
-) -> Result<Arc<AddonsSnapshot>, SftCallError> {
+) -> Result<AddonsSnapshot, SftCallError> {
     let details = state.sft.addon_details(endpoint_id, filter, calls).await?;
     let fetched_at = (state.clock)();
 
-    let instances = details
+    let total = details.instances.len();
+    let instances: Vec<_> = details
         .instances
         .into_iter()
         .filter(|i| matches_filter(i, filter))
         .collect();
-    Ok(Arc::new(AddonsSnapshot {
+    if instances.len() < total {
+        tracing::warn!(
+            endpoint_id,
+            dropped = total - instances.len(),
+            "SFT sent instances outside the query; dropped"
+        );
+    }
+    Ok(AddonsSnapshot {
         endpoint_id: endpoint_id.to_owned(),
         fetched_at,
         sft_time_zone: state.sft_time_zone.clone(),
         instances,
-    }))
+        stale: false,
+        age_secs: None,
+    })
 }
 
 /// Whether an instance SFT sent belongs in the answer to `filter`.
@@ -290,6 +471,10 @@ fn read_filter(pairs: &[(String, String)]) -> Result<AddonQuery, ApiError> {
     Ok(filter)
 }
 
+fn bad_path() -> ApiError {
+    ApiError::bad_request("The endpoint id in the path cannot be read.")
+}
+
 fn bad_query() -> ApiError {
     ApiError::bad_request(
         "Ask for all add-ons, or add one uniqueId or one addonId parameter, nothing else.",
@@ -298,9 +483,7 @@ fn bad_query() -> ApiError {
 
 /// SFT ids are 1 to 20 ASCII digits; anything else never reaches SFT.
 fn check_id(name: &str, value: &str) -> Result<(), ApiError> {
-    let valid =
-        (1..=MAX_ID_DIGITS).contains(&value.len()) && value.bytes().all(|b| b.is_ascii_digit());
-    if valid {
+    if is_sft_id(value) {
         Ok(())
     } else {
         Err(ApiError::bad_request(format!(

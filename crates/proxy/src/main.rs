@@ -26,10 +26,38 @@ async fn main() -> ExitCode {
         }
     };
 
-    if let Err(error) = tokio::signal::ctrl_c().await {
-        tracing::error!(%error, "cannot wait for Ctrl-C; stopping");
-    }
-    tracing::info!("stopping");
+    stop_signal().await;
+    tracing::info!("stopping: finishing the requests in flight");
     proxy.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// Waits for Ctrl-C (SIGINT) or, on Unix, SIGTERM (what container runtimes send).
+async fn stop_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot wait for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut terminate) => {
+                terminate.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot wait for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
 }

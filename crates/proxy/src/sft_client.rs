@@ -2,18 +2,28 @@
 //! (HTTP 401 or the in-body 401) and retries the call once, so callers never notice.
 //!
 //! Renewal is single-flight: the session sits behind one async lock, and a caller that
-//! saw an expired token renews only if nobody renewed since it read that token.
+//! saw an expired token renews only if nobody renewed since it read that token. With
+//! Redis the token pair is shared by every replica: one logs in or renews under a Redis
+//! lock, the others adopt what it stored.
+//!
+//! A details GET that times out is sent once more after a short pause. An answer that
+//! names another endpoint than the one asked for is refused.
 
 use std::fmt;
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use addon_usage_core::sft::{parse_addon_details, AddonDetails, SftError};
 use chrono_tz::Tz;
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 use reqwest::{Client, StatusCode};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use tokio::sync::Mutex;
+
+use crate::metrics::{Metrics, SftCall};
+use crate::shared::SharedStore;
 
 /// SFT's login path.
 const LOGIN_PATH: &str = "/api/login";
@@ -23,6 +33,10 @@ const REFRESH_PATH: &str = "/api/RefreshToken";
 const DETAILS_PATH: &str = "/api/GetEndpointAddonDetails";
 /// The header SFT reads the bearer token from (not `Authorization`).
 const TOKEN_HEADER: &str = "X-Authorization";
+/// The Redis key of the shared token pair.
+const SESSION_KEY: &str = "sft-session";
+/// How long Redis keeps the shared token pair; an older one is replaced by a new login.
+const SESSION_TTL: Duration = Duration::from_secs(12 * 3600);
 
 /// Why an SFT call gave no answer the widget can use.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -76,6 +90,8 @@ pub struct SftSettings {
     pub time_zone: Tz,
     /// How long one HTTP call may take.
     pub timeout: Duration,
+    /// The pause before a details GET that timed out is sent once more.
+    pub retry_delay: Duration,
 }
 
 impl fmt::Debug for SftSettings {
@@ -84,6 +100,7 @@ impl fmt::Debug for SftSettings {
             .field("base_url", &self.base_url)
             .field("time_zone", &self.time_zone)
             .field("timeout", &self.timeout)
+            .field("retry_delay", &self.retry_delay)
             .finish_non_exhaustive()
     }
 }
@@ -99,11 +116,39 @@ impl fmt::Debug for Token {
 }
 
 /// The token pair of a logged-in session, with a counter of renewals.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Session {
     access: Token,
     refresh: Token,
     generation: u64,
+}
+
+/// A session as Redis keeps it.
+#[derive(Serialize, Deserialize)]
+struct SharedSession {
+    access: String,
+    refresh: String,
+    generation: u64,
+}
+
+impl From<&Session> for SharedSession {
+    fn from(session: &Session) -> Self {
+        Self {
+            access: session.access.0.clone(),
+            refresh: session.refresh.0.clone(),
+            generation: session.generation,
+        }
+    }
+}
+
+impl From<SharedSession> for Session {
+    fn from(shared: SharedSession) -> Self {
+        Self {
+            access: Token(shared.access),
+            refresh: Token(shared.refresh),
+            generation: shared.generation,
+        }
+    }
 }
 
 /// SFT's login and refresh answer.
@@ -140,21 +185,49 @@ pub struct SftClient {
     http: Client,
     settings: SftSettings,
     session: Mutex<Option<Session>>,
+    shared: Option<SharedStore>,
+    metrics: Arc<Metrics>,
+    logged_in: AtomicBool,
 }
 
 impl SftClient {
-    /// Creates a client; it logs in on its first call.
-    pub fn new(settings: SftSettings) -> Result<Self, reqwest::Error> {
+    /// Creates a client; it logs in on its first call (or adopts the pair in `shared`).
+    pub fn new(
+        settings: SftSettings,
+        metrics: Arc<Metrics>,
+        shared: Option<SharedStore>,
+    ) -> Result<Self, reqwest::Error> {
         let http = Client::builder()
             .timeout(settings.timeout)
             .connect_timeout(settings.timeout)
             .user_agent(concat!("addon-usage-proxy/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
             .build()?;
         Ok(Self {
             http,
             settings,
             session: Mutex::new(None),
+            shared,
+            metrics,
+            logged_in: AtomicBool::new(false),
         })
+    }
+
+    /// Whether the client has held a working SFT session (its own login, a renewal, or a
+    /// pair another replica stored).
+    pub fn has_logged_in(&self) -> bool {
+        self.logged_in.load(Ordering::Relaxed)
+    }
+
+    /// Logs in now unless a session exists, so that readiness does not wait for the
+    /// first traveler.
+    pub async fn warm_up(&self) -> Result<(), SftCallError> {
+        self.access_token(&CallCount::default()).await.map(|_| ())
+    }
+
+    /// How long a Redis lock around one SFT exchange may be held.
+    pub fn lock_ttl(&self) -> Duration {
+        self.settings.timeout * 2 + self.settings.retry_delay + Duration::from_secs(1)
     }
 
     /// The SFT account's time zone.
@@ -171,7 +244,10 @@ impl SftClient {
         calls: &CallCount,
     ) -> Result<AddonDetails, SftCallError> {
         let (access, generation) = self.access_token(calls).await?;
-        match self.details_once(&access, endpoint_id, query, calls).await {
+        match self
+            .details_retrying(&access, endpoint_id, query, calls)
+            .await
+        {
             Err(Expired::Token) => {}
             Err(Expired::No(error)) => return Err(error),
             Ok(details) => return Ok(details),
@@ -179,7 +255,10 @@ impl SftClient {
 
         tracing::info!("SFT access token expired; renewing it");
         let access = self.renew(generation, calls).await?;
-        match self.details_once(&access, endpoint_id, query, calls).await {
+        match self
+            .details_retrying(&access, endpoint_id, query, calls)
+            .await
+        {
             Ok(details) => Ok(details),
             Err(Expired::No(error)) => Err(error),
             Err(Expired::Token) => Err(SftCallError::Rejected {
@@ -196,12 +275,37 @@ impl SftClient {
             return Ok((current.access.clone(), current.generation));
         }
 
-        let pair = self.login(calls).await?;
-        let fresh = Session {
-            access: pair.0,
-            refresh: pair.1,
-            generation: 0,
+        let login = || async {
+            let (access, refresh) = self.login(calls).await?;
+            // A generation no replica has seen, so that none mistakes it for its own.
+            let generation = u64::from(getrandom::u32().unwrap_or_default()) << 32;
+            Ok(Session {
+                access,
+                refresh,
+                generation,
+            })
         };
+        let fresh = match &self.shared {
+            None => login().await?,
+            Some(shared) => {
+                let adopt = || async {
+                    let stored: SharedSession = shared.get_json(SESSION_KEY).await?;
+                    Some(Session::from(stored))
+                };
+                let store = || async {
+                    let fresh = login().await?;
+                    let stored = SharedSession::from(&fresh);
+                    shared.put_json(SESSION_KEY, &stored, SESSION_TTL).await;
+                    Ok::<_, SftCallError>(fresh)
+                };
+                let lock_ttl = self.lock_ttl();
+                shared
+                    .single_flight(SESSION_KEY, lock_ttl, adopt, store)
+                    .await
+                    .0?
+            }
+        };
+        self.logged_in.store(true, Ordering::Relaxed);
         let answer = (fresh.access.clone(), fresh.generation);
         *session = Some(fresh);
         Ok(answer)
@@ -212,14 +316,56 @@ impl SftClient {
     /// renewed by someone else takes the new token without calling SFT.
     async fn renew(&self, seen_generation: u64, calls: &CallCount) -> Result<Token, SftCallError> {
         let mut session = self.session.lock().await;
-        let (refresh, generation) = match session.as_ref() {
+        let refresh = match session.as_ref() {
             Some(current) if current.generation != seen_generation => {
                 return Ok(current.access.clone());
             }
-            Some(current) => (Some(current.refresh.clone()), current.generation + 1),
-            None => (None, seen_generation + 1),
+            Some(current) => Some(current.refresh.clone()),
+            None => None,
         };
+        let generation = seen_generation.wrapping_add(1);
 
+        let renewed = match &self.shared {
+            None => self.renewed_session(refresh, generation, calls).await,
+            Some(shared) => {
+                let adopt = || async {
+                    let stored: SharedSession = shared.get_json(SESSION_KEY).await?;
+                    (stored.generation != seen_generation).then(|| Session::from(stored))
+                };
+                let store = || async {
+                    let fresh = self.renewed_session(refresh, generation, calls).await?;
+                    let stored = SharedSession::from(&fresh);
+                    shared.put_json(SESSION_KEY, &stored, SESSION_TTL).await;
+                    Ok(fresh)
+                };
+                let lock_ttl = self.lock_ttl();
+                shared
+                    .single_flight(SESSION_KEY, lock_ttl, adopt, store)
+                    .await
+                    .0
+            }
+        };
+        match renewed {
+            Ok(fresh) => {
+                self.logged_in.store(true, Ordering::Relaxed);
+                let access = fresh.access.clone();
+                *session = Some(fresh);
+                Ok(access)
+            }
+            Err(error) => {
+                *session = None;
+                Err(error)
+            }
+        }
+    }
+
+    /// A new session from the refresh token when it still works, else from a new login.
+    async fn renewed_session(
+        &self,
+        refresh: Option<Token>,
+        generation: u64,
+        calls: &CallCount,
+    ) -> Result<Session, SftCallError> {
         let refreshed = match refresh {
             Some(refresh) => match self.refresh(&refresh, calls).await {
                 Ok(pair) => Some(pair),
@@ -232,14 +378,13 @@ impl SftClient {
         };
         let (access, refresh) = match refreshed {
             Some(pair) => pair,
-            None => self.login(calls).await.inspect_err(|_| *session = None)?,
+            None => self.login(calls).await?,
         };
-        *session = Some(Session {
-            access: access.clone(),
+        Ok(Session {
+            access,
             refresh,
             generation,
-        });
-        Ok(access)
+        })
     }
 
     async fn login(&self, calls: &CallCount) -> Result<(Token, Token), SftCallError> {
@@ -248,24 +393,29 @@ impl SftClient {
             "password": self.settings.password,
         });
         calls.add_one();
-        let response = self
-            .http
-            .post(self.url(LOGIN_PATH))
-            .header("X-Requested-With", "XMLHttpRequest")
-            .json(&credentials)
-            .send()
-            .await
-            .map_err(transport_error)?;
+        let started = Instant::now();
+        let answer = async {
+            let response = self
+                .http
+                .post(self.url(LOGIN_PATH))
+                .header("X-Requested-With", "XMLHttpRequest")
+                .json(&credentials)
+                .send()
+                .await
+                .map_err(transport_error)?;
+            read_token_pair(response).await
+        }
+        .await;
+        self.metrics
+            .sft_call(SftCall::Login, answer.is_ok(), started.elapsed());
 
-        let pair = read_token_pair(response)
-            .await
-            .map_err(|error| match error {
-                SftCallError::Rejected { code, .. } => SftCallError::Rejected {
-                    code,
-                    description: "SFT refused the proxy's login; check its SFT credentials".into(),
-                },
-                other => other,
-            })?;
+        let pair = answer.map_err(|error| match error {
+            SftCallError::Rejected { code, .. } => SftCallError::Rejected {
+                code,
+                description: "SFT refused the proxy's login; check its SFT credentials".into(),
+            },
+            other => other,
+        })?;
         tracing::info!("logged in to SFT");
         Ok(pair)
     }
@@ -276,21 +426,64 @@ impl SftClient {
         calls: &CallCount,
     ) -> Result<(Token, Token), SftCallError> {
         calls.add_one();
-        let response = self
-            .http
-            .get(self.url(REFRESH_PATH))
-            .headers(auth_headers(refresh)?)
-            .send()
-            .await
-            .map_err(transport_error)?;
+        let started = Instant::now();
+        let answer = async {
+            let response = self
+                .http
+                .get(self.url(REFRESH_PATH))
+                .headers(auth_headers(refresh)?)
+                .send()
+                .await
+                .map_err(transport_error)?;
+            read_token_pair(response).await
+        }
+        .await;
+        self.metrics
+            .sft_call(SftCall::Refresh, answer.is_ok(), started.elapsed());
 
-        let pair = read_token_pair(response).await?;
+        let pair = answer?;
         tracing::info!("renewed the SFT token pair");
         Ok(pair)
     }
 
-    /// One details call, telling an expired token apart from every other failure.
+    /// One details call, sent once more after a pause if it timed out.
+    async fn details_retrying(
+        &self,
+        access: &Token,
+        endpoint_id: &str,
+        query: &AddonQuery,
+        calls: &CallCount,
+    ) -> Result<AddonDetails, Expired> {
+        match self.details_once(access, endpoint_id, query, calls).await {
+            Err(Expired::No(SftCallError::Timeout)) => {
+                tracing::info!(
+                    endpoint_id,
+                    "SFT details call timed out; sending it once more"
+                );
+                tokio::time::sleep(self.settings.retry_delay).await;
+                self.details_once(access, endpoint_id, query, calls).await
+            }
+            other => other,
+        }
+    }
+
+    /// One details call, timed for the metrics.
     async fn details_once(
+        &self,
+        access: &Token,
+        endpoint_id: &str,
+        query: &AddonQuery,
+        calls: &CallCount,
+    ) -> Result<AddonDetails, Expired> {
+        let started = Instant::now();
+        let answer = self.details_call(access, endpoint_id, query, calls).await;
+        self.metrics
+            .sft_call(SftCall::Details, answer.is_ok(), started.elapsed());
+        answer
+    }
+
+    /// One details call, telling an expired token apart from every other failure.
+    async fn details_call(
         &self,
         access: &Token,
         endpoint_id: &str,
@@ -321,6 +514,10 @@ impl SftClient {
         let body = response.text().await.map_err(transport_error)?;
 
         match parse_addon_details(&body, self.settings.time_zone) {
+            Ok(_) if !answers_for(&body, endpoint_id) => {
+                tracing::warn!(endpoint_id, "SFT answered for another endpoint; dropped");
+                Err(SftCallError::Unreadable("the answer names another endpoint".into()).into())
+            }
             Ok(details) => {
                 for reason in &details.skipped {
                     tracing::warn!(endpoint_id, reason, "left out an unreadable SFT item");
@@ -362,6 +559,34 @@ impl From<SftCallError> for Expired {
     fn from(error: SftCallError) -> Self {
         Expired::No(error)
     }
+}
+
+/// Whether an answer that names its endpoint names `endpoint_id` (an answer that names
+/// none is taken as the endpoint's).
+fn answers_for(body: &str, endpoint_id: &str) -> bool {
+    let Ok(root) = serde_json::from_str::<Value>(body) else {
+        return true;
+    };
+    let named = field(&root, "Response")
+        .and_then(|envelope| field(envelope, "responseParam").or_else(|| field(envelope, "info")))
+        .and_then(|payload| field(payload, "endPointId"));
+    match named {
+        Some(Value::String(id)) => id.trim() == endpoint_id,
+        Some(Value::Number(id)) => id.to_string() == endpoint_id,
+        Some(Value::Null) | None => true,
+        Some(_) => false,
+    }
+}
+
+/// A member of a JSON object by name, ignoring ASCII case as SFT's casing varies.
+fn field<'a>(value: &'a Value, name: &str) -> Option<&'a Value> {
+    let object = value.as_object()?;
+    object.get(name).or_else(|| {
+        object
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    })
 }
 
 /// The two headers every authenticated SFT call needs.
@@ -457,6 +682,7 @@ mod tests {
             password: "hunter2".into(),
             time_zone: chrono_tz::UTC,
             timeout: Duration::from_secs(1),
+            retry_delay: Duration::from_millis(1),
         };
 
         let shown = format!("{settings:?}");
@@ -465,6 +691,25 @@ mod tests {
             !shown.contains("hunter2") && !shown.contains("portal-user"),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn an_answer_naming_another_endpoint_is_not_the_endpoints() {
+        let answer = |payload: &str| {
+            format!(r#"{{"Response": {{"resultCode": "0", "responseParam": {payload}}}}}"#)
+        };
+        let cases = [
+            (answer(r#"{"endPointId": "880154"}"#), true),
+            (answer(r#"{"endPointId": 880154}"#), true),
+            (answer(r#"{"ENDPOINTID": "880154"}"#), true),
+            (answer("{}"), true),
+            (answer(r#"{"endPointId": "880155"}"#), false),
+            (answer(r#"{"endPointId": ["880154"]}"#), false),
+        ];
+
+        for (body, expected) in cases {
+            assert_eq!(answers_for(&body, "880154"), expected, "{body}");
+        }
     }
 
     #[test]

@@ -3,41 +3,83 @@
 //!
 //! `index.html` and `sw.js` must be revalidated on every load; every other file carries
 //! a content hash in its name (Trunk adds it) and may be cached for good.
+//!
+//! Pages carry a Content-Security-Policy that allows the widget's own files, WebAssembly,
+//! and exactly the inline scripts of the served `index.html` (Trunk's module loader), by
+//! their SHA-256: hashed at start and again whenever the file changes.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::header::{CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE};
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
 use crate::api::ApiError;
+use crate::edges::{inline_script_hashes, SecurityHeaders};
 
 /// For files that must be checked on every load.
 const NO_CACHE: &str = "no-cache";
 /// For content-hashed files.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
-/// The widget directory and a file server over it.
-#[derive(Clone, Debug)]
+/// The widget directory, a file server over it, and its pages' policy.
+#[derive(Debug)]
 pub struct WidgetFiles {
     dir: PathBuf,
     files: ServeDir,
+    security: SecurityHeaders,
+    /// The page policy and the `index.html` modification time it was computed for.
+    page_policy: Mutex<Option<(SystemTime, String)>>,
 }
 
 impl WidgetFiles {
     /// Serves `dir`, which need not exist yet (it is checked on every request).
-    pub fn new(dir: PathBuf) -> Self {
+    pub fn new(dir: PathBuf, security: SecurityHeaders) -> Self {
         let files = ServeDir::new(&dir);
-        Self { dir, files }
+        let widget = Self {
+            dir,
+            files,
+            security,
+            page_policy: Mutex::new(None),
+        };
+        let _ = widget.page_policy();
+        widget
     }
 
     fn index(&self) -> PathBuf {
         self.dir.join("index.html")
+    }
+
+    /// The policy for pages, from the current `index.html`'s inline scripts.
+    fn page_policy(&self) -> String {
+        let modified = std::fs::metadata(self.index()).and_then(|m| m.modified());
+        let Ok(modified) = modified else {
+            return self.security.page_policy(&[]);
+        };
+        let mut cached = self
+            .page_policy
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((at, policy)) = cached.as_ref() {
+            if *at == modified {
+                return policy.clone();
+            }
+        }
+        let html = std::fs::read_to_string(self.index()).unwrap_or_default();
+        let hashes = inline_script_hashes(&html);
+        tracing::info!(
+            inline_scripts = hashes.len(),
+            "hashed the widget page's inline scripts"
+        );
+        let policy = self.security.page_policy(&hashes);
+        *cached = Some((modified, policy.clone()));
+        policy
     }
 }
 
@@ -63,7 +105,29 @@ pub async fn serve(State(widget): State<Arc<WidgetFiles>>, request: Request) -> 
     } else {
         found
     };
-    with_cache_control(&path, response)
+    let mut response = with_cache_control(&path, response);
+    let policy = if is_html(&response) {
+        Some(widget.page_policy())
+    } else if path.ends_with(".js") {
+        // A script may run as a worker (sw.js), whose fetches follow its own policy.
+        Some(widget.security.page_policy(&[]))
+    } else {
+        None
+    };
+    if let Some(value) = policy.and_then(|p| HeaderValue::from_str(&p).ok()) {
+        response
+            .headers_mut()
+            .insert(CONTENT_SECURITY_POLICY, value);
+    }
+    response
+}
+
+fn is_html(response: &Response) -> bool {
+    response
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("text/html"))
 }
 
 /// A path with no file extension in its last segment is a page of the app.
@@ -76,12 +140,7 @@ fn with_cache_control(path: &str, mut response: Response) -> Response {
     if !response.status().is_success() {
         return response;
     }
-    let is_html = response
-        .headers()
-        .get(CONTENT_TYPE)
-        .and_then(|value| value.to_str().ok())
-        .is_some_and(|value| value.starts_with("text/html"));
-    let policy = if is_html
+    let policy = if is_html(&response)
         || Path::new(path)
             .file_name()
             .is_some_and(|name| name == "sw.js")

@@ -1,62 +1,15 @@
-//! The proxy against its in-process SFT simulator (clock frozen): the API the widget
-//! relies on, token renewal, coalescing, SFT failures, and serving the widget.
+//! The API the widget relies on: the traveler, add-ons with the simulator's figures,
+//! token renewal, coalescing, SFT failures, id checks, and serving the widget.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use addon_usage_core::{AddonsSnapshot, BenefitKind, ProxyErrorBody, Traveler};
-use addon_usage_proxy::{start, ProxyConfig, RunningProxy, StartError};
-use addon_usage_simulator::{Faults, SimCalls, SimConfig, Simulator, TokenExpiryForm};
+use addon_usage_core::{BenefitKind, Traveler};
+use addon_usage_proxy::{start, ProxyConfig, StartError};
+use addon_usage_simulator::{Faults, SimConfig, TokenExpiryForm};
 use reqwest::StatusCode;
 
-const EUROPE: &str = "880154";
-const JAPAN: &str = "880299";
-
-/// A proxy in simulator mode on a free port, serving `widget_dir`.
-async fn proxy_with(widget_dir: &Path, tweak: impl FnOnce(&mut ProxyConfig)) -> RunningProxy {
-    let mut config = ProxyConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        widget_dir: widget_dir.to_owned(),
-        simulator_frozen_clock: true,
-        ..ProxyConfig::default()
-    };
-    tweak(&mut config);
-    start(config).await.unwrap()
-}
-
-/// A proxy whose cache never holds an answer, so every request reaches SFT.
-async fn uncached_proxy() -> RunningProxy {
-    proxy_with(Path::new("/nonexistent"), |c| c.cache_ttl = Duration::ZERO).await
-}
-
-fn simulator(proxy: &RunningProxy) -> &Simulator {
-    proxy.simulator.as_ref().unwrap()
-}
-
-async fn get(proxy: &RunningProxy, path: &str) -> reqwest::Response {
-    reqwest::get(format!("{}{path}", proxy.url()))
-        .await
-        .unwrap()
-}
-
-async fn addons(proxy: &RunningProxy, path: &str) -> AddonsSnapshot {
-    let response = get(proxy, path).await;
-    assert_eq!(response.status(), StatusCode::OK, "{path}");
-    response.json().await.unwrap()
-}
-
-async fn error(response: reqwest::Response) -> (StatusCode, ProxyErrorBody) {
-    let status = response.status();
-    (status, response.json().await.unwrap())
-}
-
-fn calls(login: u64, refresh: u64, details: u64) -> SimCalls {
-    SimCalls {
-        login,
-        refresh,
-        details,
-    }
-}
+use crate::support::*;
 
 #[tokio::test]
 async fn traveler_lists_the_demo_endpoints_and_purchases() {
@@ -250,10 +203,12 @@ async fn fifty_concurrent_requests_make_one_sft_call_and_a_second_round_makes_no
 }
 
 #[tokio::test]
-async fn a_stalled_sft_answers_504_sft_timeout_in_bounded_time() {
+async fn a_stalled_sft_is_asked_once_more_then_answers_504_sft_timeout_in_bounded_time() {
     let proxy = proxy_with(Path::new("/nonexistent"), |c| {
         c.cache_ttl = Duration::ZERO;
-        c.sft_timeout = Duration::from_secs(1);
+        c.stale_if_error = Duration::ZERO;
+        c.sft_timeout = Duration::from_millis(300);
+        c.sft_retry_delay = Duration::from_millis(50);
     })
     .await;
     let sim = simulator(&proxy);
@@ -271,7 +226,8 @@ async fn a_stalled_sft_answers_504_sft_timeout_in_bounded_time() {
     assert_eq!(status, StatusCode::GATEWAY_TIMEOUT);
     assert_eq!(body.code, "sft_timeout");
     assert!(body.message.contains("try again"), "{}", body.message);
-    assert!(took < Duration::from_millis(2_500), "took {took:?}");
+    assert!(took < Duration::from_millis(1_500), "took {took:?}");
+    assert_eq!(sim.calls().details, 1 + 2, "the time-out was resent once");
     proxy.shutdown().await;
 }
 
@@ -335,15 +291,7 @@ async fn sft_429_becomes_503_sft_busy_with_its_retry_after() {
 
 #[tokio::test]
 async fn an_unreachable_sft_is_sft_unavailable() {
-    let purchases = write_traveler_file();
-    let config = ProxyConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        sft_url: Some("http://127.0.0.1:9".into()),
-        sft_username: Some("user".into()),
-        sft_password: Some("secret".into()),
-        purchases_file: Some(purchases.path().to_owned()),
-        ..ProxyConfig::default()
-    };
+    let config = real_sft_config("http://127.0.0.1:9".into(), "secret", None);
     let proxy = start(config).await.unwrap();
 
     let (status, body) = error(get(&proxy, "/api/v1/endpoints/880154/addons").await).await;
@@ -356,46 +304,34 @@ async fn an_unreachable_sft_is_sft_unavailable() {
     proxy.shutdown().await;
 }
 
-/// A standalone simulator, as a real SFT would be: reached by URL with credentials.
-async fn standalone_simulator() -> (Simulator, addon_usage_simulator::RunningSimulator) {
-    let config = SimConfig {
-        frozen: true,
-        ..SimConfig::default()
-    };
-    let simulator = Simulator::new(config);
-    let running = simulator
-        .clone()
-        .serve("127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
-    (simulator, running)
-}
-
-fn real_sft_config(url: String, password: &str, purchases: &Path) -> ProxyConfig {
-    ProxyConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        sft_url: Some(url),
-        sft_username: Some(SimConfig::default().username),
-        sft_password: Some(password.to_owned()),
-        purchases_file: Some(purchases.to_owned()),
-        ..ProxyConfig::default()
-    }
-}
-
 #[tokio::test]
 async fn with_an_sft_url_the_proxy_logs_in_with_its_credentials_and_reads_the_purchases_file() {
     let (sim, running) = standalone_simulator().await;
-    let purchases = write_traveler_file();
+    let purchases = write_purchases_file();
     let password = SimConfig::default().password;
-    let proxy = start(real_sft_config(running.url(), &password, purchases.path()))
-        .await
-        .unwrap();
+    let config = real_sft_config(running.url(), &password, Some(purchases.path()));
+    let proxy = start(config).await.unwrap();
 
     let traveler: Traveler = get(&proxy, "/api/v1/traveler").await.json().await.unwrap();
     let snapshot = addons(&proxy, "/api/v1/endpoints/880154/addons").await;
 
     assert!(proxy.simulator.is_none());
-    assert_eq!(traveler.endpoints.len(), 1);
+    let labels: Vec<_> = traveler
+        .endpoints
+        .iter()
+        .map(|e| e.label.as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        ["Europe eSIM", JAPAN],
+        "labelled from the file, else by id"
+    );
+    let orders: Vec<_> = traveler
+        .purchases
+        .iter()
+        .map(|p| p.order_id.as_str())
+        .collect();
+    assert_eq!(orders, ["EU-1", "JP-1"]);
     assert_eq!(
         snapshot.instances.len(),
         sim.endpoint_instances(EUROPE).unwrap().len()
@@ -408,8 +344,7 @@ async fn with_an_sft_url_the_proxy_logs_in_with_its_credentials_and_reads_the_pu
 #[tokio::test]
 async fn wrong_sft_credentials_are_sft_rejected_telling_to_check_them() {
     let (_sim, running) = standalone_simulator().await;
-    let purchases = write_traveler_file();
-    let proxy = start(real_sft_config(running.url(), "wrong", purchases.path()))
+    let proxy = start(real_sft_config(running.url(), "wrong", None))
         .await
         .unwrap();
 
@@ -573,24 +508,17 @@ async fn a_missing_widget_dir_is_503_telling_to_run_the_demo_command() {
 }
 
 #[tokio::test]
-async fn a_real_sft_without_a_purchases_file_has_no_traveler() {
-    let config = ProxyConfig {
-        listen: "127.0.0.1:0".parse().unwrap(),
-        sft_url: Some("http://127.0.0.1:9".into()),
-        sft_username: Some("user".into()),
-        sft_password: Some("secret".into()),
-        ..ProxyConfig::default()
-    };
+async fn a_real_sft_without_a_purchases_file_lists_the_tokens_endpoints_without_purchases() {
+    let config = real_sft_config("http://127.0.0.1:9".into(), "secret", None);
     let proxy = start(config).await.unwrap();
 
-    let (status, body) = error(get(&proxy, "/api/v1/traveler").await).await;
-    let (forbidden, _) = error(get(&proxy, "/api/v1/endpoints/880154/addons").await).await;
+    let response = get_as(&proxy, "/api/v1/traveler", Some(&token("t-9", &[EUROPE]))).await;
 
-    assert_eq!(
-        (status, body.code.as_str()),
-        (StatusCode::NOT_FOUND, "no_traveler")
-    );
-    assert_eq!(forbidden, StatusCode::FORBIDDEN);
+    assert_eq!(response.status(), StatusCode::OK);
+    let traveler: Traveler = response.json().await.unwrap();
+    assert_eq!(traveler.endpoints.len(), 1);
+    assert_eq!(traveler.endpoints[0].label, EUROPE);
+    assert!(traveler.purchases.is_empty());
     proxy.shutdown().await;
 }
 
@@ -601,7 +529,8 @@ async fn unusable_configurations_are_refused_as_configuration_errors() {
             listen: "127.0.0.1:0".parse().unwrap(),
             sft_url: Some("https://sft.example".into()),
             sft_username: Some("user".into()),
-            sft_password: Some("secret".into()),
+            sft_password: Some("pw-hunter2".into()),
+            jwt_hs256_secret: Some(SECRET.into()),
             ..ProxyConfig::default()
         };
         tweak(&mut config);
@@ -622,6 +551,30 @@ async fn unusable_configurations_are_refused_as_configuration_errors() {
             "missing purchases",
             real(|c| c.purchases_file = Some("/nonexistent.json".into())),
         ),
+        ("no token key", real(|c| c.jwt_hs256_secret = None)),
+        (
+            "short token secret",
+            real(|c| c.jwt_hs256_secret = Some("short".into())),
+        ),
+        (
+            "two token keys",
+            real(|c| c.jwt_rs256_public_key = Some("/nonexistent.pem".into())),
+        ),
+        (
+            "unreadable RS256 key",
+            real(|c| {
+                c.jwt_hs256_secret = None;
+                c.jwt_rs256_public_key = Some("/nonexistent.pem".into());
+            }),
+        ),
+        (
+            "CORS origin with a path",
+            real(|c| c.cors_origins = vec!["https://portal.example/app".into()]),
+        ),
+        (
+            "not a Redis URL",
+            real(|c| c.redis_url = Some("http://127.0.0.1:6379".into())),
+        ),
     ];
 
     for (name, config) in cases {
@@ -629,35 +582,11 @@ async fn unusable_configurations_are_refused_as_configuration_errors() {
 
         let error = outcome.err().unwrap_or_else(|| panic!("{name}: started"));
         assert!(error.is_config(), "{name}: {error}");
-        assert!(!error.to_string().contains("secret"), "{name}: {error}");
+        assert!(!error.to_string().contains("pw-hunter2"), "{name}: {error}");
+        assert!(!error.to_string().contains(SECRET), "{name}: {error}");
     }
     assert!(matches!(
         start(real(|c| c.sft_time_zone = "Nowhere".into())).await,
         Err(StartError::Config(_))
     ));
-}
-
-/// A purchases file naming the demo endpoint, kept until the handle drops.
-fn write_traveler_file() -> tempfile::NamedTempFile {
-    let traveler = serde_json::json!({
-        "endpoints": [{ "id": EUROPE, "label": "Europe eSIM" }],
-        "purchases": [],
-    });
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), traveler.to_string()).unwrap();
-    file
-}
-
-/// GETs every path at once, each on its own task, and returns the answers in order.
-async fn get_all(
-    proxy: &RunningProxy,
-    paths: impl IntoIterator<Item = String>,
-) -> Vec<reqwest::Response> {
-    let client = reqwest::Client::new();
-    let mut requests = tokio::task::JoinSet::new();
-    for path in paths {
-        let request = client.get(format!("{}{path}", proxy.url()));
-        requests.spawn(async move { request.send().await.unwrap() });
-    }
-    requests.join_all().await
 }
