@@ -16,7 +16,13 @@ const START_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// Installs what is missing, builds, and runs the proxy in the foreground until Ctrl-C.
 pub fn run(repo: &Path, port: u16) -> Result<(), String> {
-    tools::ensure(repo, tools::Needs { browser: false })?;
+    tools::ensure(
+        repo,
+        tools::Needs {
+            browser: false,
+            redis: false,
+        },
+    )?;
     build::widget(repo)?;
     build::proxy(repo)?;
 

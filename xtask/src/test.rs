@@ -74,7 +74,15 @@ fn plan(repo: &Path, options: TestOptions) -> Vec<Step<'_>> {
     let mut steps = vec![
         Step {
             name: "install missing tools",
-            action: Box::new(move || tools::ensure(repo, tools::Needs { browser: true })),
+            action: Box::new(move || {
+                tools::ensure(
+                    repo,
+                    tools::Needs {
+                        browser: true,
+                        redis: true,
+                    },
+                )
+            }),
         },
         Step {
             name: "rustfmt check",

@@ -27,6 +27,8 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub struct Needs {
     /// Chromium and chromedriver, for the browser and end-to-end tests.
     pub browser: bool,
+    /// `redis-server`, which the proxy's scale-out tests start.
+    pub redis: bool,
 }
 
 /// Makes every needed tool present at the pinned version, installing what is missing.
@@ -38,6 +40,9 @@ pub fn ensure(repo: &Path, needs: Needs) -> Result<(), String> {
     ensure_node_packages(repo)?;
     if needs.browser {
         ensure_chromium(repo)?;
+    }
+    if needs.redis {
+        ensure_redis(repo)?;
     }
     fetch_crates(repo)
 }
@@ -278,6 +283,42 @@ fn ensure_chromium(repo: &Path) -> Result<(), String> {
     } else {
         Err(format!(
             "after `{install}`, {CHROMIUM} or chromedriver is still missing"
+        ))
+    }
+}
+
+/// Where Debian puts the Redis server.
+const REDIS_SERVER: &str = "/usr/bin/redis-server";
+
+fn ensure_redis(repo: &Path) -> Result<(), String> {
+    if Path::new(REDIS_SERVER).is_file() || shell::which("redis-server").is_some() {
+        println!("tools: redis-server found");
+        return Ok(());
+    }
+
+    let install = "apt-get install -y --no-install-recommends redis-server";
+    if probe("id", &["-u"]).as_deref() != Some("0") {
+        return Err(format!(
+            "redis-server is missing and installing it needs root; \
+             run `sudo apt-get update && sudo {install}` and rerun"
+        ));
+    }
+
+    println!("tools: installing Debian package redis-server");
+    let apt = |args: &[&str]| {
+        let mut cmd = command("apt-get", args, repo);
+        cmd.env("DEBIAN_FRONTEND", "noninteractive");
+        run(&mut cmd)
+    };
+    apt(&["update"])
+        .and_then(|()| apt(&["install", "-y", "--no-install-recommends", "redis-server"]))
+        .map_err(|err| format!("{err}; run `{install}` yourself and rerun"))?;
+
+    if Path::new(REDIS_SERVER).is_file() {
+        Ok(())
+    } else {
+        Err(format!(
+            "after `{install}`, {REDIS_SERVER} is still missing"
         ))
     }
 }
