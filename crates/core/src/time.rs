@@ -8,7 +8,7 @@
 //!   **before** the change, so it lands as far after the change as it was written after
 //!   the last valid wall time (Brussels `29/03/2026 02:30` is 03:30 CEST).
 
-use chrono::{DateTime, Duration, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, LocalResult, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::Tz;
 
 /// SFT's wall-clock format.
@@ -22,27 +22,40 @@ pub struct DateError {
     pub text: String,
 }
 
+/// The years a date may have. Others are unreadable: no SFT date is that far off, and
+/// near chrono's limits turning a wall time into an instant would overflow.
+pub const SFT_YEARS: std::ops::RangeInclusive<i32> = 1..=9999;
+
 /// Reads an SFT date in the account's zone. `Ok(None)` means "not set".
 pub fn parse_sft_date(text: &str, zone: Tz) -> Result<Option<DateTime<Utc>>, DateError> {
     let text = text.trim();
     if text.is_empty() || text == "-" {
         return Ok(None);
     }
+    let in_range = |naive: &NaiveDateTime| SFT_YEARS.contains(&naive.year());
 
     if let Ok(naive) = NaiveDateTime::parse_from_str(text, SFT_DATE_FORMAT) {
-        return Ok(Some(wall_time_to_instant(naive, zone)));
-    }
-    if let Ok(exact) = DateTime::parse_from_rfc3339(text) {
-        return Ok(Some(exact.with_timezone(&Utc)));
-    }
-    // ISO-8601 without an offset is wall time in the account's zone, like SFT's format.
-    for format in [
-        "%Y-%m-%dT%H:%M:%S",
-        "%Y-%m-%dT%H:%M:%S%.f",
-        "%Y-%m-%d %H:%M:%S",
-    ] {
-        if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
+        if in_range(&naive) {
             return Ok(Some(wall_time_to_instant(naive, zone)));
+        }
+    } else if let Ok(exact) = DateTime::parse_from_rfc3339(text) {
+        if in_range(&exact.naive_utc()) {
+            return Ok(Some(exact.with_timezone(&Utc)));
+        }
+    } else {
+        // ISO-8601 without an offset is wall time in the account's zone, like SFT's format.
+        for format in [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%d %H:%M:%S",
+        ] {
+            match NaiveDateTime::parse_from_str(text, format) {
+                Ok(naive) if in_range(&naive) => {
+                    return Ok(Some(wall_time_to_instant(naive, zone)))
+                }
+                Ok(_) => break,
+                Err(_) => {}
+            }
         }
     }
     Err(DateError {
@@ -170,6 +183,27 @@ mod tests {
 
             assert_eq!(error.text, text);
         }
+    }
+
+    #[test]
+    fn dates_beyond_years_1_to_9999_are_unreadable_not_a_panic() {
+        let brussels: Tz = "Europe/Brussels".parse().unwrap();
+        let cases = [
+            "01/01/-262143 00:00:00",
+            "-262143-01-01T00:00:00",
+            "01/01/0000 00:00:00",
+            "01/01/10000 00:00:00",
+            "+10000-01-01T00:00:00Z",
+            "-0001-12-31T23:00:00Z",
+        ];
+
+        for text in cases {
+            let error = parse_sft_date(text, brussels).unwrap_err();
+
+            assert_eq!(error.text, text);
+        }
+        assert!(parse_sft_date("01/01/0001 00:00:00", brussels).is_ok());
+        assert!(parse_sft_date("31/12/9999 23:59:59", brussels).is_ok());
     }
 
     #[test]
