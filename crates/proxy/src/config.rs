@@ -27,7 +27,7 @@ pub struct ProxyConfig {
     pub sft_timeout: Duration,
     /// The built widget (Trunk's `dist`), served for every path outside the API.
     pub widget_dir: PathBuf,
-    /// A JSON `Traveler` document (endpoints and purchases) used with a real SFT.
+    /// Each traveler's endpoint labels and purchases by token `sub`, with a real SFT.
     pub purchases_file: Option<PathBuf>,
     /// Where the in-process simulator listens (simulator mode only).
     pub simulator_listen: SocketAddr,
@@ -162,7 +162,8 @@ pub struct Cli {
     #[arg(long, env = "ADDON_USAGE_CACHE_TTL_SECS", default_value_t = 120)]
     pub cache_ttl_secs: u64,
 
-    /// Seconds one SFT call may take before the widget gets a time-out error.
+    /// Seconds one SFT call may take; a details GET that times out is sent once more
+    /// before the widget gets a time-out error.
     #[arg(long, env = "SFT_TIMEOUT_SECS", default_value_t = 30,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub sft_timeout_secs: u64,
@@ -171,8 +172,9 @@ pub struct Cli {
     #[arg(long, env = "ADDON_USAGE_WIDGET_DIR", default_value = "dist")]
     pub widget_dir: PathBuf,
 
-    /// JSON file with the traveler's endpoints and purchases (the core `Traveler`
-    /// document), used with a real SFT. The simulator brings its own demo traveler.
+    /// JSON file with each traveler's endpoint labels and purchases, by token `sub` (see
+    /// PURCHASES FILE below), used with a real SFT. The simulator brings its own demo
+    /// traveler.
     #[arg(long, env = "ADDON_USAGE_PURCHASES_FILE")]
     pub purchases_file: Option<PathBuf>,
 
