@@ -67,7 +67,7 @@ pub fn parse_addon_details(body: &str, zone: Tz) -> Result<AddonDetails, SftErro
         return Ok(details);
     };
 
-    for plan in items(payload, names::PLANS, names::PLAN) {
+    for plan in items(payload, names::PLANS, names::PLAN, &mut details.skipped) {
         match read_plan(plan, zone) {
             Ok(instance)
                 if details
@@ -83,7 +83,12 @@ pub fn parse_addon_details(body: &str, zone: Tz) -> Result<AddonDetails, SftErro
             Err(reason) => details.skipped.push(format!("plan: {reason}")),
         }
     }
-    for benefit in items(payload, names::BENEFITS, names::BENEFIT) {
+    for benefit in items(
+        payload,
+        names::BENEFITS,
+        names::BENEFIT,
+        &mut details.skipped,
+    ) {
         let attached = owner_id(benefit).and_then(|id| {
             let owner = details.instances.iter_mut().find(|i| i.unique_id == id);
             owner.ok_or(format!("benefit of unknown instance {id}"))
@@ -93,7 +98,12 @@ pub fn parse_addon_details(body: &str, zone: Tz) -> Result<AddonDetails, SftErro
             Err(reason) => details.skipped.push(format!("benefit: {reason}")),
         }
     }
-    for counter in items(payload, names::COUNTERS, names::COUNTER) {
+    for counter in items(
+        payload,
+        names::COUNTERS,
+        names::COUNTER,
+        &mut details.skipped,
+    ) {
         let attached = owner_id(counter).and_then(|id| {
             let owner = details.instances.iter_mut().find(|i| i.unique_id == id);
             owner.ok_or(format!("counter of unknown instance {id}"))
@@ -258,20 +268,34 @@ fn field<'a>(object: &'a Value, names: &[&str]) -> Option<&'a Value> {
     })
 }
 
-/// The items of `container.item`, where a list of one may be a bare object.
-fn items<'a>(payload: &'a Value, container: &[&str], item: &[&str]) -> Vec<&'a Value> {
-    let list = field(payload, container).and_then(|c| field(c, item).or(Some(c)));
+/// The items of `container.item` (or of `container` itself), where a list of one may be
+/// a bare object. Null, blank or empty means none; a list that is there but cannot be
+/// read is reported in `skipped` rather than passed over in silence.
+fn items<'a>(
+    payload: &'a Value,
+    container: &[&str],
+    item: &[&str],
+    skipped: &mut Vec<String>,
+) -> Vec<&'a Value> {
+    let Some(outer) = field(payload, container) else {
+        return Vec::new();
+    };
+    // A container without its item key is only a bare item when it looks like one.
+    let (list, may_be_bare) = match field(outer, item) {
+        Some(inner) => (inner, true),
+        None => (outer, field(outer, names::UNIQUE_ID).is_some()),
+    };
     match list {
-        Some(Value::Array(values)) => values.iter().collect(),
-        Some(value @ Value::Object(map)) if !map.is_empty() && field(value, item).is_none() => {
-            // A container without its item key is only a bare item when it looks like one.
-            if field(value, names::UNIQUE_ID).is_some() {
-                vec![value]
-            } else {
-                Vec::new()
-            }
+        Value::Array(values) => values.iter().collect(),
+        Value::Null => Vec::new(),
+        Value::String(text) if text.trim().is_empty() => Vec::new(),
+        Value::Object(map) if map.is_empty() => Vec::new(),
+        Value::Object(_) if may_be_bare => vec![list],
+        other => {
+            let shown: String = other.to_string().chars().take(60).collect();
+            skipped.push(format!("{}: not a list: {shown}", container[0]));
+            Vec::new()
         }
-        _ => Vec::new(),
     }
 }
 
