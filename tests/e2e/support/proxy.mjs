@@ -2,13 +2,16 @@
 // and makes sure it is stopped afterwards, even when a test fails or the runner dies.
 
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The repository root, two directories above this file's folder. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Where each proxy's log is written when it stops. */
+const LOG_DIR = path.join(repoRoot, 'target', 'e2e');
 
 const HEALTH_TIMEOUT_MS = 30_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -95,13 +98,15 @@ export async function startProxy() {
 
   const stop = async () => {
     process.removeListener('exit', killOnExit);
-    if (child.exitCode !== null || child.signalCode !== null) {
-      return;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+      await exited;
+      clearTimeout(timer);
     }
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    await exited;
-    clearTimeout(timer);
+    // Kept for reading after a failure; the run's output only says what the test saw.
+    mkdirSync(LOG_DIR, { recursive: true });
+    writeFileSync(path.join(LOG_DIR, `proxy-${port}.log`), log());
   };
 
   const url = `http://127.0.0.1:${port}`;
@@ -112,6 +117,12 @@ export async function startProxy() {
     throw error;
   }
   return { url, simulatorUrl: `http://127.0.0.1:${simulatorPort}`, log, stop };
+}
+
+/** A demo traveler token from the proxy (simulator mode only), for calling `/api/v1`. */
+export async function demoToken(proxyUrl) {
+  const { token } = await getJson(`${proxyUrl}/demo/token`);
+  return token;
 }
 
 async function waitForHealth(url, exited, log) {
@@ -141,9 +152,13 @@ async function waitForHealth(url, exited, log) {
   throw new Error(`the proxy did not answer ${url}/healthz within 30 s; its log:\n${log()}`);
 }
 
-/** GETs `url` and parses JSON, failing with the status and body when not 2xx. */
-export async function getJson(url) {
-  const response = await fetch(url);
+/**
+ * GETs `url` and parses JSON, failing with the status and body when not 2xx. With `token`,
+ * sends it as the traveler's bearer token (the proxy's `/api/v1` routes require one).
+ */
+export async function getJson(url, token) {
+  const headers = token ? { Authorization: `Bearer ${token}` } : {};
+  const response = await fetch(url, { headers });
   const body = await response.text();
   if (!response.ok) {
     throw new Error(`GET ${url} answered ${response.status}: ${body}`);
