@@ -83,10 +83,23 @@ impl Client {
         }
     }
 
+    /// Whose token this is (its `sub`), fetching a token first when there is none.
+    pub async fn token_subject(self) -> Result<Option<String>, ApiError> {
+        if self.token.try_get_untracked().flatten().is_none() {
+            self.renew_token().await?;
+        }
+        Ok(self
+            .token
+            .try_get_untracked()
+            .flatten()
+            .as_deref()
+            .and_then(crate::cache::token_subject))
+    }
+
     /// The traveler's endpoints and purchases.
     pub async fn traveler(self) -> Result<Traveler, ApiError> {
         let mut traveler: Traveler = self.get("/api/v1/traveler").await?;
-        if let Some(url) = self.purchases_url.get_value() {
+        if let Some(url) = self.purchases_url.try_get_value().flatten() {
             traveler.purchases = get_json::<Vec<Purchase>>(&url, None).await?;
         }
         Ok(traveler)
@@ -101,25 +114,30 @@ impl Client {
     /// A GET on the proxy with the traveler's token, fetching a new token once when the
     /// proxy says the current one is missing or expired.
     async fn get<T: DeserializeOwned>(self, path: &str) -> Result<T, ApiError> {
-        let url = format!("{}{path}", self.api_base.get_value());
-        if self.token.get_untracked().is_none() {
+        let url = format!(
+            "{}{path}",
+            self.api_base.try_get_value().unwrap_or_default()
+        );
+        if self.token.try_get_untracked().flatten().is_none() {
             self.renew_token().await?;
         }
-        match get_json(&url, self.token.get_untracked().as_deref()).await {
-            Err(ApiError::Proxy { status: 401, .. }) if self.token_url.get_value().is_some() => {
+        match get_json(&url, self.token.try_get_untracked().flatten().as_deref()).await {
+            Err(ApiError::Proxy { status: 401, .. })
+                if self.token_url.try_get_value().flatten().is_some() =>
+            {
                 self.renew_token().await?;
-                get_json(&url, self.token.get_untracked().as_deref()).await
+                get_json(&url, self.token.try_get_untracked().flatten().as_deref()).await
             }
             answer => answer,
         }
     }
 
     async fn renew_token(self) -> Result<(), ApiError> {
-        let Some(url) = self.token_url.get_value() else {
+        let Some(url) = self.token_url.try_get_value().flatten() else {
             return Ok(());
         };
         let answer: TokenAnswer = get_json(&url, None).await?;
-        self.token.set(Some(answer.token));
+        self.token.try_set(Some(answer.token));
         Ok(())
     }
 }

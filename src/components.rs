@@ -6,8 +6,11 @@ mod countdown;
 mod endpoint_section;
 mod notice;
 mod refresh_bar;
+mod settings_panel;
 mod status_badge;
 mod summary_line;
+mod usage_chart;
+mod warning_list;
 mod zoned_time;
 
 pub use addon_card::AddonCard;
@@ -16,8 +19,11 @@ pub use countdown::Countdown;
 pub use endpoint_section::EndpointSection;
 pub use notice::{ErrorNotice, LoadingNotice};
 pub use refresh_bar::RefreshBar;
+pub use settings_panel::SettingsPanel;
 pub use status_badge::{status_label, status_slug, StatusBadge};
 pub use summary_line::SummaryLine;
+pub use usage_chart::UsageChart;
+pub use warning_list::{WarningList, RENEW_EVENT, TOP_UP_EVENT};
 pub use zoned_time::ZonedTime;
 
 use chrono::{DateTime, Utc};

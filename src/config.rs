@@ -9,6 +9,7 @@ use wasm_bindgen::JsValue;
 pub const ATTRIBUTES: &[&str] = &[
     "api-base",
     "token-url",
+    "traveler",
     "purchases-url",
     "endpoints",
     "locale",
@@ -44,6 +45,8 @@ pub struct WidgetConfig {
     pub token_url: Option<String>,
     /// A token the portal set on the element's `token` property.
     pub token: Option<String>,
+    /// The portal's id of the traveler (only its hash is stored), which picks the cache.
+    pub traveler: Option<String>,
     /// Where to fetch the traveler's purchases instead of the proxy, if anywhere.
     pub purchases_url: Option<String>,
     /// Purchases the portal set on the element's `purchases` property.
@@ -76,6 +79,7 @@ impl Default for WidgetConfig {
             api_base: String::new(),
             token_url: None,
             token: None,
+            traveler: None,
             purchases_url: None,
             purchases: None,
             endpoints: Vec::new(),
@@ -146,6 +150,7 @@ impl WidgetConfig {
                 .map(|b| b.trim_end_matches('/').to_owned())
                 .unwrap_or_default(),
             token_url: text("token-url"),
+            traveler: text("traveler"),
             purchases_url: text("purchases-url"),
             endpoints: text("endpoints")
                 .map(|list| {

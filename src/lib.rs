@@ -3,9 +3,10 @@
 //!
 //! Layout: [`element`] defines `<addon-usage>`, [`config`] reads its attributes, [`api`]
 //! talks to the proxy, [`data`] holds what the widget knows, [`cache`] keeps it in
-//! localStorage, [`clock`] is the one clock every countdown reads, [`routes`] moves between
-//! views, [`components`] and [`pages`] render. Rules (status, deadlines, units,
-//! correlation) live in the core crate.
+//! localStorage, [`refresh`] decides when to ask again, [`clock`] is the one clock every
+//! countdown reads, [`routes`] moves between views, [`components`] and [`pages`] render.
+//! Rules (status, deadlines, units, correlation, forecasts, refresh policy) live in the
+//! core crate.
 
 pub mod api;
 pub mod cache;
@@ -17,15 +18,20 @@ pub mod element;
 pub mod format;
 pub mod i18n;
 pub mod pages;
+pub mod refresh;
 pub mod routes;
 
 use leptos::prelude::*;
 
+use addon_usage_core::warnings::Thresholds;
+
 use crate::api::Client;
+use crate::cache::Cache;
 use crate::components::RefreshBar;
 use crate::config::WidgetConfig;
 use crate::data::Data;
 use crate::pages::{AddonPage, OverviewPage, PlanPage};
+use crate::refresh::Refresher;
 use crate::routes::{Navigator, View};
 
 /// The whole widget for one traveler.
@@ -34,7 +40,15 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     let now = clock::use_clock();
     let navigator = Navigator::start(config.route_mode.clone());
     let client = Client::new(&config);
-    let data = Data::from_cache(config.endpoints.clone());
+    let data = Data::new(config.endpoints.clone());
+    if let Ok(defaults) = Thresholds::new(config.warn_low.into(), config.warn_very_low.into()) {
+        data.thresholds.set(defaults);
+    }
+    let refresh_minutes = config.refresh_minutes;
+    let known_traveler = config
+        .traveler
+        .clone()
+        .or_else(|| config.token.as_deref().and_then(cache::token_subject));
     let theme = config.theme.clone();
     provide_context(config);
     provide_context(now);
@@ -42,9 +56,23 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     provide_context(client);
     provide_context(data);
 
-    leptos::task::spawn_local(async move {
-        let _ = data.refresh(client).await;
-    });
+    // The cache is per traveler: show it at once when the page says who the traveler is,
+    // else as soon as the token does. Only then may the policy decide to fetch.
+    let refresher = RwSignal::new(None::<Refresher>);
+    let start = move |traveler: String| {
+        data.adopt_cache(Cache::new(&traveler));
+        refresher.set(Some(Refresher::start(data, client, refresh_minutes)));
+    };
+    match known_traveler {
+        Some(traveler) => start(traveler),
+        None => leptos::task::spawn_local(async move {
+            match client.token_subject().await {
+                Ok(traveler) => start(traveler.unwrap_or_else(|| "anonymous".into())),
+                Err(error) => data.problem.set(Some(error.for_traveler())),
+            }
+        }),
+    }
+    provide_context(refresher);
 
     view! {
         <div class="widget" data-theme=theme>

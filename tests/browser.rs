@@ -1,13 +1,13 @@
 //! Component tests in headless Chromium (`cargo test --target wasm32-unknown-unknown`).
 #![cfg(target_arch = "wasm32")]
 
-use addon_usage::cache;
+use addon_usage::cache::{self, addons_slot, Cache};
 use addon_usage::components::AddonCard;
 use addon_usage_core::model::{AddonInstance, AddonsSnapshot, Benefit, BenefitKind};
 use addon_usage_core::units::UnitSystem;
 use chrono::{Duration, Utc};
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -67,7 +67,7 @@ fn attribute(root: &web_sys::HtmlElement, selector: &str, name: &str) -> Option<
 #[wasm_bindgen_test]
 async fn a_card_shows_what_is_left_of_each_benefit_with_an_accessible_bar() {
     let (root, _handle) = mount(|| {
-        view! { <AddonCard instance=europe(3_328_599_654) title="Europe 10 GB · 30 days" units=UnitSystem::Decimal /> }
+        view! { <AddonCard instance=europe(3_328_599_654) title="Europe 10 GB · 30 days" units=UnitSystem::Decimal purchase=None renewal=None /> }
     });
 
     leptos::task::tick().await;
@@ -109,7 +109,7 @@ async fn a_spent_add_on_says_used_up_and_its_bar_is_empty() {
     let mut instance = europe(0);
     instance.benefits.truncate(1);
     let (root, _handle) = mount(move || {
-        view! { <AddonCard instance title="Europe 10GB 30 days" units=UnitSystem::Decimal /> }
+        view! { <AddonCard instance title="Europe 10GB 30 days" units=UnitSystem::Decimal purchase=None renewal=None /> }
     });
 
     leptos::task::tick().await;
@@ -135,7 +135,7 @@ async fn an_on_usage_add_on_has_no_countdown_until_first_use() {
     instance.starts_at = None;
     instance.expires_at = None;
     let (root, _handle) = mount(move || {
-        view! { <AddonCard instance title="Japan 3 GB" units=UnitSystem::Binary /> }
+        view! { <AddonCard instance title="Japan 3 GB" units=UnitSystem::Binary purchase=None renewal=None /> }
     });
 
     leptos::task::tick().await;
@@ -152,39 +152,101 @@ async fn an_on_usage_add_on_has_no_countdown_until_first_use() {
     );
 }
 
+fn snapshot(endpoint: &str) -> AddonsSnapshot {
+    serde_json::from_value(serde_json::json!({
+        "endpointId": endpoint,
+        "fetchedAt": Utc::now(),
+        "sftTimeZone": "UTC",
+        "instances": [europe(42)],
+    }))
+    .unwrap()
+}
+
+fn local_storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
 #[wasm_bindgen_test]
-fn cached_add_ons_survive_a_round_trip_and_corrupt_entries_are_dropped() {
-    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
-    let snapshot = AddonsSnapshot {
-        endpoint_id: "880154".into(),
-        fetched_at: Utc::now(),
-        sft_time_zone: "UTC".into(),
-        instances: vec![europe(42)],
-        stale: false,
-        age_secs: None,
-    };
+fn cached_add_ons_survive_a_round_trip_under_a_namespaced_versioned_key() {
+    let cache = Cache::new("traveler-a");
+    let stored = snapshot("880154");
 
-    cache::save_addons(&snapshot);
-    let loaded = cache::load_addons("880154");
-    storage
-        .set_item(&cache::addons_key("777"), "{not json")
-        .unwrap();
-    storage
-        .set_item(&cache::addons_key("778"), r#"{"version":99,"value":{}}"#)
-        .unwrap();
+    cache.save(&addons_slot("880154"), &stored);
+    let loaded: Option<AddonsSnapshot> = cache.load(&addons_slot("880154"));
 
-    assert_eq!(loaded, Some(snapshot));
-    assert_eq!(cache::load_addons("777"), None);
-    assert_eq!(
-        storage.get_item(&cache::addons_key("777")).unwrap(),
-        None,
-        "corrupt entry removed"
+    assert_eq!(loaded, Some(stored));
+    let key = cache.key(&addons_slot("880154"));
+    assert!(key.starts_with("addon-usage.v1."), "{key}");
+    assert!(
+        !key.contains("traveler-a"),
+        "no raw traveler id in keys: {key}"
     );
-    assert_eq!(cache::load_addons("778"), None);
+}
+
+#[wasm_bindgen_test]
+fn corrupt_foreign_version_and_other_traveler_entries_are_dropped_not_shown() {
+    let storage = local_storage();
+    let alice = Cache::new("alice");
+    let bob = Cache::new("bob");
+    alice.save("addons-x", &snapshot("1"));
+    let alice_raw = storage.get_item(&alice.key("addons-x")).unwrap().unwrap();
+    let cases = [
+        ("corrupt", "{not json".to_owned()),
+        (
+            "foreign version",
+            alice_raw.replace("\"version\":1", "\"version\":99"),
+        ),
+        ("other traveler", alice_raw.clone()),
+    ];
+
+    for (name, raw) in cases {
+        storage.set_item(&bob.key("addons-x"), &raw).unwrap();
+
+        let loaded: Option<AddonsSnapshot> = bob.load("addons-x");
+
+        assert_eq!(loaded, None, "{name} must not be shown");
+        assert_eq!(
+            storage.get_item(&bob.key("addons-x")).unwrap(),
+            None,
+            "{name} is removed"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn forgetting_a_traveler_removes_only_their_entries() {
+    let storage = local_storage();
+    storage.set_item("host-app.session", "keep me").unwrap();
+    Cache::new("carol").save("addons-y", &snapshot("2"));
+    Cache::new("dave").save("addons-y", &snapshot("3"));
+
+    let removed = cache::forget_traveler("carol");
+
+    assert_eq!(removed, 1);
+    assert_eq!(Cache::new("carol").load::<AddonsSnapshot>("addons-y"), None);
+    assert!(Cache::new("dave")
+        .load::<AddonsSnapshot>("addons-y")
+        .is_some());
     assert_eq!(
-        storage.get_item(&cache::addons_key("778")).unwrap(),
-        None,
-        "foreign version removed"
+        storage.get_item("host-app.session").unwrap().as_deref(),
+        Some("keep me")
     );
-    assert!(cache::addons_key("880154").starts_with("addon-usage.v1."));
+}
+
+#[wasm_bindgen_test]
+fn a_full_or_throwing_storage_degrades_to_memory_without_losing_the_answer() {
+    let break_storage = js_sys::Function::new_no_args(
+        "window.__realSetItem = Storage.prototype.setItem;\
+         Storage.prototype.setItem = function () { throw new DOMException('full', 'QuotaExceededError'); };",
+    );
+    let repair_storage =
+        js_sys::Function::new_no_args("Storage.prototype.setItem = window.__realSetItem;");
+    let cache = Cache::new("erin");
+    break_storage.call0(&JsValue::NULL).unwrap();
+
+    cache.save("addons-z", &snapshot("4"));
+    let loaded: Option<AddonsSnapshot> = cache.load("addons-z");
+
+    repair_storage.call0(&JsValue::NULL).unwrap();
+    assert_eq!(loaded.map(|s| s.endpoint_id), Some("4".to_owned()));
 }

@@ -1,10 +1,11 @@
-use addon_usage_core::model::AddonInstance;
+use addon_usage_core::counters::{counter_status, fill_at_threshold};
+use addon_usage_core::model::{AddonInstance, BenefitKind, CounterAction, Purchase};
 use addon_usage_core::status::{benefit_expired, governing_deadline, instance_status};
 use addon_usage_core::units::UnitSystem;
 use leptos::prelude::*;
 
 use crate::clock::now_from_context;
-use crate::components::{status_slug, BenefitBar, Countdown, StatusBadge};
+use crate::components::{status_slug, BenefitBar, Countdown, StatusBadge, WarningList};
 use crate::routes::{View, ViewLink};
 
 /// One add-on instance: its name, status, every benefit and the deadline that governs it.
@@ -18,6 +19,10 @@ pub fn AddonCard(
     /// The endpoint the instance is on, for the link to its detail view.
     #[prop(optional, into)]
     endpoint: String,
+    /// The purchase it came from, for the Top up and Renew actions.
+    purchase: Option<Purchase>,
+    /// Which renewal of its purchase this is (2 for the first renewal), if one.
+    renewal: Option<u32>,
 ) -> impl IntoView {
     let now = now_from_context().0;
     let shared = StoredValue::new(instance.clone());
@@ -25,8 +30,28 @@ pub fn AddonCard(
     let deadline = Memo::new(move |_| shared.with_value(|i| governing_deadline(i, now.get())));
     let title_id = format!("addon-{}-title", instance.unique_id);
     let labelled_by = title_id.clone();
-    let plan_note = (instance.plan_name != title && !instance.plan_name.is_empty())
-        .then(|| format!("SFT plan: {}", instance.plan_name));
+    let plan_note = match renewal {
+        Some(n) if n > 1 => Some(format!(
+            "Renewal {} · SFT plan: {}",
+            n - 1,
+            instance.plan_name
+        )),
+        _ => (instance.plan_name != title && !instance.plan_name.is_empty())
+            .then(|| format!("SFT plan: {}", instance.plan_name)),
+    };
+    let now_at = chrono::Utc::now();
+    let marker_for = |benefit: &addon_usage_core::model::Benefit| {
+        instance.counters.iter().find_map(|c| {
+            let status = counter_status(c, now_at);
+            let what = match status.action {
+                CounterAction::Throttle { .. } => "your speed is reduced",
+                CounterAction::Block => "data stops until the limit resets",
+                CounterAction::Redirect => "browsing opens the shop",
+                CounterAction::Default | CounterAction::Other { .. } => return None,
+            };
+            fill_at_threshold(&status, benefit).map(|at| (at, what))
+        })
+    };
 
     let plan_expiry = instance.expires_at;
     let benefits = instance
@@ -35,10 +60,13 @@ pub fn AddonCard(
         .cloned()
         .map(|benefit| {
             let own_expiry = benefit.expires_at.filter(|e| Some(*e) != plan_expiry);
+            let marker = (benefit.kind == BenefitKind::Data)
+                .then(|| marker_for(&benefit))
+                .flatten();
             let probe = benefit.clone();
             let spent =
                 Signal::derive(move || probe.remaining <= 0 || benefit_expired(&probe, now.get()));
-            view! { <BenefitBar benefit units own_expiry spent /> }
+            view! { <BenefitBar benefit units own_expiry spent marker /> }
         })
         .collect_view();
 
@@ -51,7 +79,7 @@ pub fn AddonCard(
         >
             <header class="addon-card-head">
                 <h5 class="addon-name" id=title_id>
-                    <ViewLink to=View::Addon { endpoint, unique_id: instance.unique_id.clone() }>
+                    <ViewLink to=View::Addon { endpoint: endpoint.clone(), unique_id: instance.unique_id.clone() }>
                         {title}
                     </ViewLink>
                 </h5>
@@ -59,6 +87,7 @@ pub fn AddonCard(
             </header>
             {plan_note.map(|note| view! { <p class="addon-plan">{note}</p> })}
             <div class="benefits">{benefits}</div>
+            <WarningList instance=instance.clone() endpoint=endpoint.clone() purchase />
             {move || deadline.get().map(|deadline| view! { <Countdown deadline /> })}
         </article>
     }

@@ -26,6 +26,8 @@ pub fn BenefitBar(
     /// Whether the benefit can no longer be used (spent, or past its own expiry).
     #[prop(into)]
     spent: Signal<bool>,
+    /// Where on the bar (0 to 1) a counter's limit takes effect, and what happens there.
+    marker: Option<(f64, &'static str)>,
 ) -> impl IntoView {
     let figures = benefit_figures(&benefit);
     let label = kind_label(&benefit.kind).to_owned();
@@ -60,7 +62,13 @@ pub fn BenefitBar(
                 aria-valuetext=sentence
             >
                 <div class="bar-fill" style:width=format!("{percent:.1}%")></div>
+                {marker.map(|(at, _)| view! {
+                    <div class="bar-marker" style:left=format!("{:.1}%", at * 100.0)></div>
+                })}
             </div>
+            {marker.map(|(_, what)| view! {
+                <p class="benefit-validity">{format!("At the mark on the bar, {what}.")}</p>
+            })}
             {own_expiry.map(|expiry| view! {
                 <p class="benefit-validity">
                     {format!("{label} valid until {}", local_date_time(expiry))}

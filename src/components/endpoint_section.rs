@@ -1,4 +1,4 @@
-use addon_usage_core::correlate::correlate;
+use addon_usage_core::correlate::{correlate_all, CorrelateOptions, CorrelationKind};
 use addon_usage_core::model::{AddonInstance, Endpoint};
 use addon_usage_core::status::{governing_deadline, instance_status, Status};
 use chrono::{DateTime, Utc};
@@ -37,7 +37,7 @@ fn order_key(instance: &AddonInstance, now: DateTime<Utc>) -> (u8, bool, Option<
 /// One endpoint (eSIM): a summary, then its add-ons in three groups.
 #[component]
 pub fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
-    let data = use_context::<Data>().unwrap_or_else(|| Data::from_cache(Vec::new()));
+    let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
     let now = now_from_context().0;
     let units = widget_config().units;
     let id = endpoint.id.clone();
@@ -65,25 +65,55 @@ pub fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
             })
         })
     };
+    let correlation = Memo::new(move |_| {
+        let purchases = data.purchases();
+        snapshot.with(|s| {
+            s.as_ref().map(|s| {
+                correlate_all(
+                    &s.endpoint_id,
+                    &s.instances,
+                    &purchases,
+                    Utc::now(),
+                    &CorrelateOptions::default(),
+                )
+            })
+        })
+    });
     let cards = move |ids: Vec<String>| {
-        let Some(s) = snapshot.get() else {
+        let (Some(s), Some(links)) = (snapshot.get(), correlation.get()) else {
             return ().into_any();
         };
         let purchases = data.purchases();
-        let matches = correlate(&s.endpoint_id, &s.instances, &purchases);
         ids.into_iter()
             .filter_map(|id| s.instances.iter().position(|i| i.unique_id == id))
             .map(|index| {
                 let instance = s.instances[index].clone();
-                let title = matches.purchase_of[index]
-                    .map(|p| purchases[p].product_name.clone())
+                let link = links.iter().find(|c| c.instance == Some(index));
+                let purchase = link.and_then(|c| c.purchase).map(|p| purchases[p].clone());
+                let renewal = link.and_then(|c| c.renewal_number);
+                let title = purchase
+                    .as_ref()
+                    .map(|p| p.product_name.clone())
                     .unwrap_or_else(|| instance.plan_name.clone());
                 let endpoint = s.endpoint_id.clone();
-                view! { <AddonCard instance title units endpoint /> }
+                let purchase_for_card = purchase.clone();
+                view! {
+                    <AddonCard instance title units endpoint purchase=purchase_for_card renewal />
+                }
             })
             .collect_view()
             .into_any()
     };
+    let setting_up = Memo::new(move |_| {
+        let purchases = data.purchases();
+        correlation
+            .get()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| c.kind == CorrelationKind::SettingUp)
+            .filter_map(|c| c.purchase.map(|p| purchases[p].clone()))
+            .collect::<Vec<_>>()
+    });
     let (current, waiting, ended) = (
         group(Group::Current),
         group(Group::Waiting),
@@ -103,6 +133,14 @@ pub fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
             <Show when=move || !current.get().is_empty()>
                 <h4 class="group-title">"Active"</h4>
                 <div class="addon-grid">{move || cards(current.get())}</div>
+            </Show>
+            <Show when=move || !setting_up.get().is_empty()>
+                <h4 class="group-title">"Being set up"</h4>
+                <ul class="setting-up">
+                    {move || setting_up.get().into_iter().map(|p| view! {
+                        <li>{format!("{}: we're activating it on your eSIM. This usually takes a few minutes.", p.product_name)}</li>
+                    }).collect_view()}
+                </ul>
             </Show>
             <Show when=move || !waiting.get().is_empty()>
                 <h4 class="group-title">"Waiting to start"</h4>

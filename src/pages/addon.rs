@@ -4,7 +4,9 @@ use addon_usage_core::units::{format_bytes, kind_label};
 use leptos::prelude::*;
 
 use crate::clock::now_from_context;
-use crate::components::{widget_config, BenefitBar, Countdown, StatusBadge, ZonedTime};
+use crate::components::{
+    widget_config, BenefitBar, Countdown, StatusBadge, UsageChart, WarningList, ZonedTime,
+};
 use crate::data::Data;
 use crate::pages::locate;
 use crate::routes::{View, ViewLink};
@@ -13,7 +15,7 @@ use crate::routes::{View, ViewLink};
 /// one that governs marked, its counters, and the purchase it came from.
 #[component]
 pub fn AddonPage(endpoint: String, unique_id: String) -> impl IntoView {
-    let data = use_context::<Data>().unwrap_or_else(|| Data::from_cache(Vec::new()));
+    let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
     let now = now_from_context().0;
     let units = widget_config().units;
     let (ep, id) = (endpoint.clone(), unique_id.clone());
@@ -41,7 +43,7 @@ pub fn AddonPage(endpoint: String, unique_id: String) -> impl IntoView {
                     let benefits = instance.benefits.iter().cloned().map(|benefit| {
                         let probe = benefit.clone();
                         let spent = Signal::derive(move || probe.remaining <= 0 || benefit_expired(&probe, now.get()));
-                        view! { <BenefitBar benefit units own_expiry=None spent /> }
+                        view! { <BenefitBar benefit units own_expiry=None spent marker=None /> }
                     }).collect_view();
                     view! {
                         <article class="addon-detail" data-unique-id=instance.unique_id.clone()>
@@ -51,8 +53,15 @@ pub fn AddonPage(endpoint: String, unique_id: String) -> impl IntoView {
                             </header>
                             <p class="addon-plan">{format!("SFT plan: {} (add-on {}, instance {})", instance.plan_name, instance.addon_id, instance.unique_id)}</p>
                             <div class="benefits">{benefits}</div>
+                            <WarningList instance=instance.clone() endpoint=endpoint.clone() purchase=purchase.clone() />
                             {move || deadline.get().map(|deadline| view! { <Countdown deadline /> })}
                             <ValidityTable instance=instance.clone() zone=zone.clone() deadline=Signal::derive(move || deadline.get()) />
+                            <section class="pace" aria-label="Pace and forecast">
+                                <h3>"Pace and forecast"</h3>
+                                {instance.benefits.iter().cloned().enumerate().map(|(index, benefit)| view! {
+                                    <UsageChart endpoint=endpoint.clone() unique_id=instance.unique_id.clone() index benefit plan_expiry=instance.expires_at units />
+                                }).collect_view()}
+                            </section>
                             <CounterList counters=instance.counters.clone() units />
                             {purchase.map(|p| view! {
                                 <section class="purchase" aria-label="Purchase">

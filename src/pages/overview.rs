@@ -1,12 +1,12 @@
 use leptos::prelude::*;
 
-use crate::components::{EndpointSection, LoadingNotice};
+use crate::components::{EndpointSection, LoadingNotice, SettingsPanel};
 use crate::data::Data;
 
 /// Every endpoint (eSIM) of the traveler with its add-ons.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
-    let data = use_context::<Data>().unwrap_or_else(|| Data::from_cache(Vec::new()));
+    let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
     let endpoints = Memo::new(move |_| data.endpoints());
 
     view! {
@@ -32,6 +32,7 @@ pub fn OverviewPage() -> impl IntoView {
                     .collect_view()
                     .into_any()
             }}
+            <SettingsPanel />
         </div>
     }
 }

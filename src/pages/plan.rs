@@ -11,7 +11,7 @@ use crate::routes::{View, ViewLink};
 /// renewed, what runs now and what waits.
 #[component]
 pub fn PlanPage(endpoint: String, addon_id: String) -> impl IntoView {
-    let data = use_context::<Data>().unwrap_or_else(|| Data::from_cache(Vec::new()));
+    let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
     let now = now_from_context().0;
     let (ep, plan) = (endpoint.clone(), addon_id.clone());
     let timeline = Memo::new(move |_| {
