@@ -178,7 +178,7 @@ macro_rules! messages {
         }
 
         /// One of each message, with default parameters.
-        #[cfg(test)]
+        #[cfg(all(test, target_arch = "wasm32"))]
         fn every_message() -> Vec<Msg<'static>> {
             vec![$( Msg::$name $({ $( $field: Default::default() ),+ })? ),+]
         }
@@ -391,7 +391,7 @@ messages! {
     },
     /// "resets at 19:40 Brussels time (18:40 your time)".
     CounterResetsAt {
-        /// A time, possibly from [`Msg::BothTimes`].
+        /// A time, possibly from [`Msg::ZoneTimeFirst`].
         time: &'a str,
     },
     /// "Full speed" (label before a throttling counter's sentence).
@@ -416,6 +416,16 @@ messages! {
         sft: &'a str,
         /// The SFT zone's city.
         city: &'a str,
+    },
+    /// "19:40 Brussels time (18:40 your time)": the SFT account's time first, as for
+    /// counter resets, which happen on SFT's clock.
+    ZoneTimeFirst {
+        /// The time in the SFT account's zone.
+        sft: &'a str,
+        /// The SFT zone's city.
+        city: &'a str,
+        /// The time in the traveler's zone.
+        local: &'a str,
     },
     /// "Plan history" (heading).
     PlanHistory,
@@ -517,7 +527,8 @@ messages! {
         /// The threshold in percent.
         percent: f64,
     },
-    /// "Full speed: …" — a label and its text, with the language's colon.
+    /// "Full speed: …" — a label and its text, with the language's colon (French and
+    /// Spanish continue the text in lower case: "Débit maximal : il reste…").
     Labelled {
         /// What comes before the colon.
         label: &'a str,
@@ -578,7 +589,7 @@ pub fn countdown(locale: &Locale, deadline: Deadline, now: DateTime<Utc>) -> Str
         Deadline::StartsAt(_) => t(locale, Msg::StartingNow),
         Deadline::EndsAt(_) if until > 0 => t(locale, Msg::ExpiresIn { span: &span }),
         Deadline::EndsAt(_) | Deadline::EndedAt(_) => {
-            let ago = relative_time(locale, until.min(0));
+            let ago = relative(locale, until.min(0), "always");
             t(locale, Msg::EndedAgo { ago: &ago })
         }
     }
@@ -702,6 +713,9 @@ fn english(l: &Locale, msg: Msg<'_>) -> String {
         Msg::BothTimes { local, sft, city } => {
             format!("{local} your time ({sft} {city} time)")
         }
+        Msg::ZoneTimeFirst { sft, city, local } => {
+            format!("{sft} {city} time ({local} your time)")
+        }
         Msg::PlanHistory => "Plan history".into(),
         Msg::NothingForPlan => "Nothing to show for this plan yet.".into(),
         Msg::PlanHeading { plan, addon } => format!("{plan} · add-on {addon}"),
@@ -824,7 +838,7 @@ fn french(l: &Locale, msg: Msg<'_>) -> String {
         Msg::Refresh => "Actualiser".into(),
         Msg::Refreshing => "Actualisation…".into(),
         Msg::UpdatedJustNow => "Mis à jour à l'instant".into(),
-        Msg::AsOf { time } => format!("Données de {time}"),
+        Msg::AsOf { time } => format!("Données relevées à {time}"),
         Msg::RefreshAgainIn { seconds } => {
             format!(
                 "Vous pourrez actualiser à nouveau dans {} s",
@@ -832,7 +846,7 @@ fn french(l: &Locale, msg: Msg<'_>) -> String {
             )
         }
         Msg::Offline { time } => {
-            format!("Vous êtes hors ligne. Voici les chiffres de {time}.")
+            format!("Vous êtes hors ligne. Voici les chiffres relevés à {time}.")
         }
         Msg::TryAgain => "Réessayer".into(),
         Msg::ErrorNetwork => "Impossible de joindre le service de consommation. Vérifiez \
@@ -889,6 +903,9 @@ fn french(l: &Locale, msg: Msg<'_>) -> String {
         Msg::ZoneTime { time, city } => format!("{time} heure de {city}"),
         Msg::BothTimes { local, sft, city } => {
             format!("{local} chez vous ({sft} heure de {city})")
+        }
+        Msg::ZoneTimeFirst { sft, city, local } => {
+            format!("{sft} heure de {city} ({local} chez vous)")
         }
         Msg::PlanHistory => "Historique du forfait".into(),
         Msg::NothingForPlan => "Rien à afficher pour ce forfait pour l'instant.".into(),
@@ -947,7 +964,7 @@ fn french(l: &Locale, msg: Msg<'_>) -> String {
         Msg::WarnBelow { percent: p } => {
             format!("M'avertir quand il reste moins de {}", percent(l, p))
         }
-        Msg::Labelled { label, text } => format!("{label}\u{a0}: {text}"),
+        Msg::Labelled { label, text } => format!("{label}\u{a0}: {}", mid_sentence(text)),
         Msg::Joined { first, second } => format!("{first}\u{a0}; {second}"),
     }
 }
@@ -1018,7 +1035,7 @@ fn german(l: &Locale, msg: Msg<'_>) -> String {
             instance,
         } => format!("SFT-Tarif: {plan} (Zusatzpaket {addon}, Instanz {instance})"),
         Msg::ExpiresIn { span } => format!("Noch {span} gültig"),
-        Msg::StartsIn { span } => format!("Start in {span}"),
+        Msg::StartsIn { span } => format!("Noch {span} bis zum Start"),
         Msg::StartingNow => "Startet jetzt".into(),
         Msg::EndedAgo { ago } => format!("Abgelaufen {ago}"),
         Msg::Refresh => "Aktualisieren".into(),
@@ -1088,6 +1105,9 @@ fn german(l: &Locale, msg: Msg<'_>) -> String {
         Msg::ZoneTime { time, city } => format!("{time} Ortszeit {city}"),
         Msg::BothTimes { local, sft, city } => {
             format!("{local} bei Ihnen ({sft} Ortszeit {city})")
+        }
+        Msg::ZoneTimeFirst { sft, city, local } => {
+            format!("{sft} Ortszeit {city} ({local} bei Ihnen)")
         }
         Msg::PlanHistory => "Tarifverlauf".into(),
         Msg::NothingForPlan => "Zu diesem Tarif gibt es noch nichts anzuzeigen.".into(),
@@ -1295,6 +1315,9 @@ fn spanish(l: &Locale, msg: Msg<'_>) -> String {
         Msg::BothTimes { local, sft, city } => {
             format!("{local} hora local ({sft} hora de {city})")
         }
+        Msg::ZoneTimeFirst { sft, city, local } => {
+            format!("{sft} hora de {city} ({local} hora local)")
+        }
         Msg::PlanHistory => "Historial del plan".into(),
         Msg::NothingForPlan => "Todavía no hay nada que mostrar de este plan.".into(),
         Msg::PlanHeading { plan, addon } => format!("{plan} · bono {addon}"),
@@ -1347,7 +1370,7 @@ fn spanish(l: &Locale, msg: Msg<'_>) -> String {
         Msg::WarnBelow { percent: p } => {
             format!("Avisarme cuando quede menos del {}", percent(l, p))
         }
-        Msg::Labelled { label, text } => format!("{label}: {text}"),
+        Msg::Labelled { label, text } => format!("{label}: {}", mid_sentence(text)),
         Msg::Joined { first, second } => format!("{first}; {second}"),
     }
 }
@@ -1490,6 +1513,13 @@ fn unit(locale: &Locale, unit: &str, value: i64, long: bool) -> String {
 /// "tomorrow", "2 hours ago", "il y a 2 heures", "vor 2 Stunden", "dentro de 3 días".
 /// The unit is the largest that fits, rounded.
 pub fn relative_time(locale: &Locale, seconds: i64) -> String {
+    relative(locale, seconds, "auto")
+}
+
+/// [`relative_time`] with `Intl`'s `numeric` option: `auto` allows "tomorrow" and
+/// "yesterday", `always` keeps a number ("1 day ago") where a word would not fit the
+/// sentence (German "Abgelaufen gestern").
+fn relative(locale: &Locale, seconds: i64, numeric: &str) -> String {
     let size = seconds.unsigned_abs();
     let (unit, per) = match size {
         0..60 => ("second", 1),
@@ -1498,7 +1528,7 @@ pub fn relative_time(locale: &Locale, seconds: i64) -> String {
         _ => ("day", 86_400),
     };
     let value = (seconds as f64 / per as f64).round();
-    let options = [("numeric", JsValue::from("auto"))];
+    let options = [("numeric", JsValue::from(numeric))];
     let args = js_sys::Array::of2(&JsValue::from_f64(value), &unit.into());
     intl("RelativeTimeFormat", &locale.tag, &options)
         .and_then(|instance| call(&instance, "format", &args))
@@ -1570,14 +1600,27 @@ fn canonical_tag(tag: &str) -> Option<String> {
     js_sys::Reflect::get_u32(&list, 0).ok()?.as_string()
 }
 
+/// A sentence as it continues after a colon in French and Spanish: "Il reste…" becomes
+/// "il reste…"; a word in capitals ("SMS", "GB") or a lone capital keeps its case.
+fn mid_sentence(text: &str) -> String {
+    let mut chars = text.chars();
+    match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && second.is_lowercase() => {
+            first.to_lowercase().chain(text.chars().skip(1)).collect()
+        }
+        _ => text.to_owned(),
+    }
+}
+
 fn trim_point_zero(text: String) -> String {
     text.strip_suffix(".0").map(str::to_owned).unwrap_or(text)
 }
 
-#[cfg(test)]
+// In the browser only: every helper here calls `Intl`.
+#[cfg(all(test, target_arch = "wasm32"))]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{Duration, TimeZone};
     use wasm_bindgen_test::*;
 
     wasm_bindgen_test_configure!(run_in_browser);
@@ -1596,6 +1639,15 @@ mod tests {
             Lang::Es => "es",
         };
         locale(tag)
+    }
+
+    /// What the browser running the tests prefers, by the navigator's first language.
+    fn browser_locale() -> Locale {
+        let language = web_sys::window().and_then(|w| w.navigator().language());
+
+        language
+            .and_then(|l| Locale::from_tag(&l))
+            .unwrap_or_default()
     }
 
     /// The text with every kind of space as a plain one, so tests need not spell out
@@ -1680,8 +1732,7 @@ mod tests {
         assert_eq!(from_attribute.tag, "es");
         assert_eq!(from_page.tag, "de-CH");
         assert_eq!(unsupported_attribute.tag, "de-CH");
-        // Headless Chromium here runs in English.
-        assert_eq!(from_browser.catalog, Lang::En);
+        assert_eq!(from_browser, browser_locale());
     }
 
     #[wasm_bindgen_test]
@@ -1882,9 +1933,19 @@ mod tests {
             ("fr", Deadline::EndsAt(later), "Expire dans 2 h 30 min"),
             ("de", Deadline::EndsAt(later), "Noch 2 Std. 30 Min. gültig"),
             ("es", Deadline::StartsAt(later), "Empieza en 2 h 30 min"),
+            (
+                "de",
+                Deadline::StartsAt(later),
+                "Noch 2 Std. 30 Min. bis zum Start",
+            ),
             ("en", Deadline::StartsAt(earlier), "Starting now"),
             ("en", Deadline::EndedAt(earlier), "Ended 2 hours ago"),
             ("de", Deadline::EndsAt(earlier), "Abgelaufen vor 2 Stunden"),
+            (
+                "de",
+                Deadline::EndedAt(now - Duration::days(1)),
+                "Abgelaufen vor 1 Tag",
+            ),
         ];
 
         for (tag, deadline, expected) in cases {
@@ -1938,6 +1999,57 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
+    fn a_full_counter_line_composes_label_clause_and_reset_time() {
+        let line = |tag: &str| {
+            let l = locale(tag);
+            let left = t(
+                &l,
+                Msg::CounterLeft {
+                    left: "800 MB",
+                    period: CounterPeriod::Day,
+                    outcome: CounterOutcome::Throttle { kbps: 256 },
+                },
+            );
+            let at = Msg::ZoneTimeFirst {
+                sft: "00:00",
+                city: "Brussels",
+                local: "23:00",
+            };
+            let resets = t(&l, Msg::CounterResetsAt { time: &t(&l, at) });
+            let clauses = t(
+                &l,
+                Msg::Joined {
+                    first: &left,
+                    second: &resets,
+                },
+            );
+            plain(t(
+                &l,
+                Msg::Labelled {
+                    label: &t(&l, Msg::FullSpeed),
+                    text: &clauses,
+                },
+            ))
+        };
+
+        assert_eq!(
+            line("en"),
+            "Full speed: 800 MB left today before speed drops to 256 kbps; \
+             resets at 00:00 Brussels time (23:00 your time)"
+        );
+        assert_eq!(
+            line("fr"),
+            "Débit maximal : il reste 800 MB aujourd'hui avant la réduction du débit à \
+             256 kbit/s ; remise à zéro à 00:00 heure de Brussels (23:00 chez vous)"
+        );
+        assert_eq!(
+            line("es"),
+            "Velocidad máxima: puedes usar 800 MB más hoy antes de que la velocidad baje a \
+             256 kbps; se reinicia a las 00:00 hora de Brussels (23:00 hora local)"
+        );
+    }
+
+    #[wasm_bindgen_test]
     fn warnings_format_their_figures_for_the_locale() {
         let low = Msg::RunningLow {
             percent: 15.2,
@@ -1980,5 +2092,15 @@ mod tests {
             "POINTS"
         );
         assert_eq!(t(&fr, Msg::status(Status::UsedUp)), "Épuisée");
+        assert_eq!(
+            t(
+                &fr,
+                Msg::Labelled {
+                    label: "Appels",
+                    text: "SMS et appels"
+                }
+            ),
+            "Appels\u{a0}: SMS et appels"
+        );
     }
 }

@@ -250,3 +250,39 @@ fn a_full_or_throwing_storage_degrades_to_memory_without_losing_the_answer() {
     repair_storage.call0(&JsValue::NULL).unwrap();
     assert_eq!(loaded.map(|s| s.endpoint_id), Some("4".to_owned()));
 }
+
+#[wasm_bindgen_test]
+async fn each_element_runs_its_own_widget_and_removing_it_stops_everything() {
+    addon_usage::start();
+    let document = web_sys::window().unwrap().document().unwrap();
+    let before = addon_usage::element::mounted_count();
+    let make = |traveler: &str| {
+        let element = document.create_element("addon-usage").unwrap();
+        element.set_attribute("traveler", traveler).unwrap();
+        element
+            .set_attribute("api-base", "http://127.0.0.1:9")
+            .unwrap();
+        document.body().unwrap().append_child(&element).unwrap();
+        element
+    };
+
+    let first = make("frank");
+    let second = make("grace");
+    leptos::task::tick().await;
+    let mounted = addon_usage::element::mounted_count();
+    let rendered = [&first, &second].map(|e| {
+        let root = e.shadow_root().expect("a shadow root");
+        root.query_selector(".addon-usage").unwrap().is_some()
+    });
+    first.remove();
+    second.remove();
+    leptos::task::tick().await;
+
+    assert_eq!(mounted, before + 2);
+    assert_eq!(rendered, [true, true]);
+    assert_eq!(
+        addon_usage::element::mounted_count(),
+        before,
+        "unmounted on removal"
+    );
+}

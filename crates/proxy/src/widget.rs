@@ -8,7 +8,7 @@
 //! and exactly the inline scripts of the served `index.html` (Trunk's module loader), by
 //! their SHA-256: hashed at start and again whenever the file changes.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::SystemTime;
 
@@ -136,18 +136,26 @@ fn is_page_path(path: &str) -> bool {
     !last.contains('.')
 }
 
+/// Whether a path names a file whose name carries Trunk's content hash (`-` and 16 hex
+/// digits in a segment): only those may be cached for good. Stable names such as
+/// `embed.js`, `sw.js` or `portal.css` are revalidated on every load.
+fn content_hashed(path: &str) -> bool {
+    path.split('/').any(|segment| {
+        let stem = segment.split(['.', '_']).next().unwrap_or_default();
+        stem.rsplit_once('-').is_some_and(|(_, hash)| {
+            hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+        })
+    })
+}
+
 fn with_cache_control(path: &str, mut response: Response) -> Response {
     if !response.status().is_success() {
         return response;
     }
-    let policy = if is_html(&response)
-        || Path::new(path)
-            .file_name()
-            .is_some_and(|name| name == "sw.js")
-    {
-        NO_CACHE
-    } else {
+    let policy = if !is_html(&response) && content_hashed(path) {
         IMMUTABLE
+    } else {
+        NO_CACHE
     };
     response
         .headers_mut()
@@ -172,6 +180,24 @@ mod tests {
 
         for (path, page) in cases {
             assert_eq!(is_page_path(path), page, "{path}");
+        }
+    }
+
+    #[test]
+    fn only_content_hashed_files_are_cached_for_good() {
+        let cases = [
+            ("/addon-usage-85731baf6822e6f7.js", true),
+            ("/addon-usage-85731baf6822e6f7_bg.wasm", true),
+            ("/page-a73b24b271a08d73.css", true),
+            ("/snippets/addon-usage-b0b370ad24fe665e/inline0.js", true),
+            ("/embed.js", false),
+            ("/sw.js", false),
+            ("/portal.css", false),
+            ("/addon-usage-3f2a.js", false),
+        ];
+
+        for (path, hashed) in cases {
+            assert_eq!(content_hashed(path), hashed, "{path}");
         }
     }
 }

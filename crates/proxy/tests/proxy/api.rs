@@ -436,7 +436,12 @@ async fn the_widget_is_served_with_a_fallback_to_index_html_for_page_paths() {
         "<!doctype html><title>widget</title>",
     )
     .unwrap();
-    std::fs::write(dir.path().join("app-3f2a.js"), "console.log('app')").unwrap();
+    std::fs::write(
+        dir.path().join("app-85731baf6822e6f7.js"),
+        "console.log('app')",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("embed.js"), "import './app.js'").unwrap();
     std::fs::write(
         dir.path().join("sw.js"),
         "self.addEventListener('fetch', () => {})",
@@ -463,11 +468,12 @@ async fn the_widget_is_served_with_a_fallback_to_index_html_for_page_paths() {
             Some("<title>widget</title>"),
         ),
         (
-            "/app-3f2a.js",
+            "/app-85731baf6822e6f7.js",
             StatusCode::OK,
             Some("public, max-age=31536000, immutable"),
             None,
         ),
+        ("/embed.js", StatusCode::OK, Some("no-cache"), None),
         ("/sw.js", StatusCode::OK, Some("no-cache"), None),
         ("/missing-1234.wasm", StatusCode::NOT_FOUND, None, None),
     ];
