@@ -2,6 +2,9 @@
 //! shadow root with its own styles, configured by attributes and JS properties, and
 //! stopped (timers, listeners, requests) when the element leaves the page.
 //!
+//! `element.forgetTraveler(id?)` removes every cached entry of that traveler (default: the
+//! `traveler` attribute) for the portal's logout, and returns how many were removed.
+//!
 //! The element class itself is a few lines of JavaScript shipped as a wasm-bindgen snippet
 //! (a separate module file, so no `eval` and no inline script is needed under a CSP).
 
@@ -22,7 +25,7 @@ pub const TAG: &str = "addon-usage";
 const STYLESHEET: &str = include_str!("../style/widget.css");
 
 #[wasm_bindgen(inline_js = r#"
-export function defineAddonUsage(tag, attributes, mount, unmount) {
+export function defineAddonUsage(tag, attributes, mount, unmount, forget) {
   if (customElements.get(tag)) return;
   class AddonUsageElement extends HTMLElement {
     static get observedAttributes() { return attributes; }
@@ -40,6 +43,11 @@ export function defineAddonUsage(tag, attributes, mount, unmount) {
     set purchases(value) { this._purchases = value; if (this._mounted) this._restart(); }
     get token() { return this._token; }
     set token(value) { this._token = value; if (this._mounted) this._restart(); }
+    forgetTraveler(traveler) {
+      const removed = forget(traveler ?? this.getAttribute("traveler") ?? "");
+      if (this._mounted) this._restart();
+      return removed;
+    }
     _restart() { this._stop(); this._mounted = mount(this, this.shadowRoot); }
     _stop() { if (this._mounted) { unmount(this._mounted); this._mounted = 0; } }
   }
@@ -53,6 +61,7 @@ extern "C" {
         attributes: js_sys::Array,
         mount: &Closure<dyn Fn(web_sys::HtmlElement, web_sys::ShadowRoot) -> u32>,
         unmount: &Closure<dyn Fn(u32)>,
+        forget: &Closure<dyn Fn(String) -> u32>,
     );
 }
 
@@ -75,10 +84,14 @@ pub fn define() {
         let handle = MOUNTED.with(|m| m.borrow_mut().remove(&id));
         drop(handle);
     });
-    define_addon_usage(TAG, attributes, &mount, &unmount);
+    let forget = Closure::<dyn Fn(String) -> u32>::new(|traveler: String| {
+        crate::cache::forget_traveler(&traveler) as u32
+    });
+    define_addon_usage(TAG, attributes, &mount, &unmount, &forget);
     // The element class lives as long as the page; so do its callbacks.
     mount.forget();
     unmount.forget();
+    forget.forget();
 }
 
 /// Mounts one widget into `root` for `host`; returns the id to unmount it with.
