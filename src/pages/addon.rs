@@ -18,11 +18,17 @@ pub fn AddonPage(endpoint: String, unique_id: String) -> impl IntoView {
     let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
     let now = now_from_context().0;
     let units = widget_config().units;
+    let zone_override = widget_config().sft_time_zone;
     let (ep, id) = (endpoint.clone(), unique_id.clone());
     let found = Memo::new(move |_| {
         let snapshot = data.snapshots.with(|s| s.get(&ep).cloned());
-        locate(snapshot, &data.purchases(), &id)
-            .map(|l| (l.snapshot.sft_time_zone, l.instance, l.purchase))
+        locate(snapshot, &data.purchases(), &id).map(|l| {
+            (
+                zone_override.clone().unwrap_or(l.snapshot.sft_time_zone),
+                l.instance,
+                l.purchase,
+            )
+        })
     });
 
     view! {

@@ -3,7 +3,7 @@ use addon_usage_core::status::instance_status;
 use leptos::prelude::*;
 
 use crate::clock::now_from_context;
-use crate::components::{StatusBadge, ZonedTime};
+use crate::components::{widget_config, StatusBadge, ZonedTime};
 use crate::data::Data;
 use crate::routes::{View, ViewLink};
 
@@ -13,6 +13,7 @@ use crate::routes::{View, ViewLink};
 pub fn PlanPage(endpoint: String, addon_id: String) -> impl IntoView {
     let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
     let now = now_from_context().0;
+    let zone_override = widget_config().sft_time_zone;
     let (ep, plan) = (endpoint.clone(), addon_id.clone());
     let timeline = Memo::new(move |_| {
         let snapshot = data.snapshots.with(|s| s.get(&ep).cloned())?;
@@ -31,7 +32,10 @@ pub fn PlanPage(endpoint: String, addon_id: String) -> impl IntoView {
             })
             .collect();
         rows.sort_by_key(|(i, _)| (i.starts_at.is_none(), i.starts_at));
-        Some((snapshot.sft_time_zone, rows))
+        Some((
+            zone_override.clone().unwrap_or(snapshot.sft_time_zone),
+            rows,
+        ))
     });
 
     view! {
