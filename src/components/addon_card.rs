@@ -1,11 +1,12 @@
+use addon_usage_core::countdown::countdown_text;
 use addon_usage_core::counters::{counter_status, fill_at_threshold};
 use addon_usage_core::model::{AddonInstance, BenefitKind, CounterAction, Purchase};
 use addon_usage_core::status::{benefit_expired, governing_deadline, instance_status};
-use addon_usage_core::units::UnitSystem;
+use addon_usage_core::units::{format_amount, UnitSystem};
 use leptos::prelude::*;
 
 use crate::clock::now_from_context;
-use crate::components::{status_slug, BenefitBar, Countdown, StatusBadge, WarningList};
+use crate::components::{local_time, status_slug, BenefitBar, Countdown, StatusBadge, WarningList};
 use crate::routes::{View, ViewLink};
 
 /// One add-on instance: its name, status, every benefit and the deadline that governs it.
@@ -23,6 +24,9 @@ pub fn AddonCard(
     purchase: Option<Purchase>,
     /// Which renewal of its purchase this is (2 for the first renewal), if one.
     renewal: Option<u32>,
+    /// When the figures were read, for the card's spoken summary.
+    #[prop(optional)]
+    read_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> impl IntoView {
     let now = now_from_context().0;
     let shared = StoredValue::new(instance.clone());
@@ -53,6 +57,11 @@ pub fn AddonCard(
         })
     };
 
+    let summary = {
+        let instance = instance.clone();
+        let title = title.clone();
+        move || spoken_summary(&title, &instance, units, now.get(), read_at)
+    };
     let plan_expiry = instance.expires_at;
     let benefits = instance
         .benefits
@@ -86,9 +95,39 @@ pub fn AddonCard(
                 <StatusBadge status=status />
             </header>
             {plan_note.map(|note| view! { <p class="addon-plan">{note}</p> })}
+            <p class="visually-hidden">{summary}</p>
             <div class="benefits">{benefits}</div>
             <WarningList instance=instance.clone() endpoint=endpoint.clone() purchase />
             {move || deadline.get().map(|deadline| view! { <Countdown deadline /> })}
         </article>
     }
+}
+
+/// The card as one sentence for screen readers: "Europe 10 GB: 3.3 GB of 10.7 GB left,
+/// 41 SMS of 50 SMS left, expires in 16 days 9 h, as of 09:12."
+fn spoken_summary(
+    title: &str,
+    instance: &AddonInstance,
+    units: UnitSystem,
+    now: chrono::DateTime<chrono::Utc>,
+    read_at: Option<chrono::DateTime<chrono::Utc>>,
+) -> String {
+    let mut parts: Vec<String> = instance
+        .benefits
+        .iter()
+        .map(|b| {
+            let left = format_amount(&b.kind, b.remaining, units);
+            let total = format_amount(&b.kind, b.total, units);
+            format!("{left} of {total} left")
+        })
+        .collect();
+    if let Some(deadline) = governing_deadline(instance, now) {
+        parts.push(countdown_text(deadline, now).to_lowercase());
+    } else if instance.starts_at.is_none() {
+        parts.push("starts on first use".into());
+    }
+    if let Some(at) = read_at {
+        parts.push(format!("as of {}", local_time(at)));
+    }
+    format!("{title}: {}.", parts.join(", "))
 }

@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::clock::now_from_context;
-use crate::components::{widget_config, AddonCard, LoadingNotice, SummaryLine};
+use crate::components::{local_date_time, widget_config, AddonCard, LoadingNotice, SummaryLine};
 use crate::data::Data;
 
 /// Where a card goes on the overview.
@@ -98,7 +98,7 @@ pub fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
                 let endpoint = s.endpoint_id.clone();
                 let purchase_for_card = purchase.clone();
                 view! {
-                    <AddonCard instance title units endpoint purchase=purchase_for_card renewal />
+                    <AddonCard instance title units endpoint purchase=purchase_for_card renewal read_at=s.fetched_at />
                 }
             })
             .collect_view()
@@ -123,6 +123,17 @@ pub fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
     view! {
         <section class="endpoint" data-endpoint-id=endpoint.id.clone() aria-labelledby=labelled_by>
             <h3 class="endpoint-name" id=heading_id>{endpoint.label}</h3>
+            {move || snapshot.get().map(|s| {
+                let stale = s.stale.then_some(
+                    " The usage service is not answering; these are the last figures it gave.",
+                );
+                view! {
+                    <p class="endpoint-as-of" class:stale=s.stale>
+                        {format!("Figures as of {}.", local_date_time(s.fetched_at))}
+                        {stale}
+                    </p>
+                }
+            })}
             {move || match snapshot.get() {
                 None => view! { <LoadingNotice text="Loading your add-ons…" /> }.into_any(),
                 Some(s) if s.instances.is_empty() => {
