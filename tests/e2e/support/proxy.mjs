@@ -63,9 +63,10 @@ export async function freePorts(count) {
 
 /**
  * Starts the proxy in simulator mode with a frozen simulator clock, and waits until its
- * `/healthz` answers. Resolves to `{ url, simulatorUrl, log, stop }`.
+ * `/healthz` answers. Resolves to `{ url, simulatorUrl, log, stop }`. `extraArgs` are
+ * appended to the proxy's command line (such as `['--rate-limit-per-min', '0']`).
  */
-export async function startProxy() {
+export async function startProxy({ extraArgs = [] } = {}) {
   const { binary, widgetDir } = buildPaths();
   const [port, simulatorPort] = await freePorts(2);
   const env = { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'info' };
@@ -81,6 +82,7 @@ export async function startProxy() {
     '--simulator-frozen-clock',
     '--widget-dir',
     widgetDir,
+    ...extraArgs,
   ];
   const child = spawn(binary, args, { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
 
