@@ -128,6 +128,17 @@ impl CounterPeriod {
     }
 }
 
+impl From<addon_usage_core::counters::CounterPeriod> for CounterPeriod {
+    fn from(period: addon_usage_core::counters::CounterPeriod) -> Self {
+        use addon_usage_core::counters::CounterPeriod as Core;
+        match period {
+            Core::Daily => CounterPeriod::Day,
+            Core::Monthly => CounterPeriod::Month,
+            Core::Other => CounterPeriod::Other,
+        }
+    }
+}
+
 /// What happens when a counter's limit is reached, for its sentences.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum CounterOutcome<'a> {
@@ -527,6 +538,93 @@ messages! {
         /// The threshold in percent.
         percent: f64,
     },
+    /// "3.3 GB left of 10.7 GB" (a benefit's figures; the amount left is shown bold).
+    FiguresLeftOf {
+        /// What is left, formatted.
+        left: &'a str,
+        /// What was granted, formatted.
+        total: &'a str,
+    },
+    /// "At the mark on the bar, your speed is reduced."
+    MarkSlowsDown,
+    /// "At the mark on the bar, data stops until the limit resets."
+    MarkStopsData,
+    /// "At the mark on the bar, browsing opens the shop."
+    MarkOpensShop,
+    /// "The usage service asked us to wait. Try again in 42 s."
+    AskedToWait {
+        /// Seconds to wait.
+        seconds: u32,
+    },
+    /// "You're offline. We'll refresh when you're back online." (refresh refused)
+    OfflineRefreshLater,
+    /// "You're offline. Your add-ons will show when you're back online." (nothing kept)
+    OfflineNothingYet,
+    /// "Figures as of Sun 20 Dec, 18:40." (an eSIM's reading time)
+    FiguresAsOf {
+        /// A date and time.
+        time: &'a str,
+    },
+    /// "The usage service is not answering; these are the last figures it gave."
+    StaleFigures,
+    /// "Europe 10 GB: we're activating it on your eSIM. This usually takes a few minutes."
+    BeingActivated {
+        /// The product name.
+        product: &'a str,
+    },
+    /// "Pace and forecast" (heading and accessible name).
+    PaceAndForecast,
+    /// "Data: pace and forecast" (heading of one benefit's chart).
+    PaceAndForecastOf {
+        /// The kind's label from [`kind_label`].
+        kind: &'a str,
+    },
+    /// "Not enough history for a forecast yet: we need at least 3 readings over 1 h (have
+    /// 1 reading over 0 min 00 s)."
+    ForecastNeedsHistory {
+        /// Readings a forecast needs.
+        need: u32,
+        /// The span they must cover, from [`span`].
+        over: &'a str,
+        /// Readings so far.
+        have: u32,
+        /// The span they cover, from [`span`].
+        during: &'a str,
+    },
+    /// "Nothing left to forecast."
+    ForecastNothingLeft,
+    /// "No use since the readings began: it lasts until expiry."
+    ForecastNoUse,
+    /// "At this pace (120 MB an hour) it runs out Sun 20 Dec, 18:40, 2 days 4 h before
+    /// it expires."
+    ForecastRunsOutBefore {
+        /// Use per hour, formatted.
+        pace: &'a str,
+        /// A date and time.
+        at: &'a str,
+        /// How long before the expiry, from [`span`].
+        margin: &'a str,
+    },
+    /// "At this pace (120 MB an hour) it lasts until expiry, with about 1.2 GB left."
+    ForecastLasts {
+        /// Use per hour, formatted.
+        pace: &'a str,
+        /// What is projected to be left, formatted.
+        left: &'a str,
+    },
+    /// "At this pace (120 MB an hour) it runs out Sun 20 Dec, 18:40." (no expiry known)
+    ForecastRunsOut {
+        /// Use per hour, formatted.
+        pace: &'a str,
+        /// A date and time.
+        at: &'a str,
+    },
+    /// "Warning settings" (the settings' summary).
+    WarningSettings,
+    /// "Low-balance warning (% left)" (the threshold field's label).
+    LowBalanceThreshold,
+    /// "Enter a whole number between 1 and 99."
+    EnterWholePercent,
     /// "Full speed: …" — a label and its text, with the language's colon (French and
     /// Spanish continue the text in lower case: "Débit maximal : il reste…").
     Labelled {
@@ -768,6 +866,58 @@ fn english(l: &Locale, msg: Msg<'_>) -> String {
         Msg::WarnBelow { percent: p } => {
             format!("Warn me when less than {} is left", percent(l, p))
         }
+        Msg::FiguresLeftOf { left, total } => format!("{left} left of {total}"),
+        Msg::MarkSlowsDown => "At the mark on the bar, your speed is reduced.".into(),
+        Msg::MarkStopsData => "At the mark on the bar, data stops until the limit resets.".into(),
+        Msg::MarkOpensShop => "At the mark on the bar, browsing opens the shop.".into(),
+        Msg::AskedToWait { seconds } => format!(
+            "The usage service asked us to wait. Try again in {} s.",
+            int(l, seconds)
+        ),
+        Msg::OfflineRefreshLater => "You're offline. We'll refresh when you're back online.".into(),
+        Msg::OfflineNothingYet => {
+            "You're offline. Your add-ons will show when you're back online.".into()
+        }
+        Msg::FiguresAsOf { time } => format!("Figures as of {time}."),
+        Msg::StaleFigures => {
+            "The usage service is not answering; these are the last figures it gave.".into()
+        }
+        Msg::BeingActivated { product } => format!(
+            "{product}: we're activating it on your eSIM. This usually takes a few minutes."
+        ),
+        Msg::PaceAndForecast => "Pace and forecast".into(),
+        Msg::PaceAndForecastOf { kind } => format!("{kind}: pace and forecast"),
+        Msg::ForecastNeedsHistory {
+            need,
+            over,
+            have,
+            during,
+        } => {
+            let readings = |n| match is_one(l, n) {
+                true => format!("{} reading", int(l, n)),
+                false => format!("{} readings", int(l, n)),
+            };
+            format!(
+                "Not enough history for a forecast yet: we need at least {} over {over} \
+                 (have {} over {during}).",
+                readings(need),
+                readings(have)
+            )
+        }
+        Msg::ForecastNothingLeft => "Nothing left to forecast.".into(),
+        Msg::ForecastNoUse => "No use since the readings began: it lasts until expiry.".into(),
+        Msg::ForecastRunsOutBefore { pace, at, margin } => {
+            format!("At this pace ({pace} an hour) it runs out {at}, {margin} before it expires.")
+        }
+        Msg::ForecastLasts { pace, left } => {
+            format!("At this pace ({pace} an hour) it lasts until expiry, with about {left} left.")
+        }
+        Msg::ForecastRunsOut { pace, at } => {
+            format!("At this pace ({pace} an hour) it runs out {at}.")
+        }
+        Msg::WarningSettings => "Warning settings".into(),
+        Msg::LowBalanceThreshold => "Low-balance warning (% left)".into(),
+        Msg::EnterWholePercent => "Enter a whole number between 1 and 99.".into(),
         Msg::Labelled { label, text } => format!("{label}: {text}"),
         Msg::Joined { first, second } => format!("{first}; {second}"),
     }
@@ -964,6 +1114,67 @@ fn french(l: &Locale, msg: Msg<'_>) -> String {
         Msg::WarnBelow { percent: p } => {
             format!("M'avertir quand il reste moins de {}", percent(l, p))
         }
+        Msg::FiguresLeftOf { left, total } => format!("Il reste {left} sur {total}"),
+        Msg::MarkSlowsDown => "Au repère sur la barre, votre débit est réduit.".into(),
+        Msg::MarkStopsData => {
+            "Au repère sur la barre, les données sont coupées jusqu'à la remise à zéro.".into()
+        }
+        Msg::MarkOpensShop => "Au repère sur la barre, la navigation ouvre la boutique.".into(),
+        Msg::AskedToWait { seconds } => format!(
+            "Le service de consommation nous demande de patienter. Réessayez dans {} s.",
+            int(l, seconds)
+        ),
+        Msg::OfflineRefreshLater => {
+            "Vous êtes hors ligne. Nous actualiserons dès votre retour en ligne.".into()
+        }
+        Msg::OfflineNothingYet => {
+            "Vous êtes hors ligne. Vos options s'afficheront dès votre retour en ligne.".into()
+        }
+        Msg::FiguresAsOf { time } => format!("Chiffres relevés le {time}."),
+        Msg::StaleFigures => "Le service de consommation ne répond pas\u{a0}; voici les \
+            derniers chiffres qu'il a donnés."
+            .into(),
+        Msg::BeingActivated { product } => format!(
+            "{product}\u{a0}: activation en cours sur votre eSIM. Cela prend généralement \
+             quelques minutes."
+        ),
+        Msg::PaceAndForecast => "Rythme et prévision".into(),
+        Msg::PaceAndForecastOf { kind } => format!("{kind}\u{a0}: rythme et prévision"),
+        Msg::ForecastNeedsHistory {
+            need,
+            over,
+            have,
+            during,
+        } => {
+            let readings = |n| match is_one(l, n) {
+                true => format!("{} relevé", int(l, n)),
+                false => format!("{} relevés", int(l, n)),
+            };
+            format!(
+                "Pas encore assez d'historique pour une prévision\u{a0}: il faut au moins {} \
+                 sur {over} (pour l'instant {} sur {during}).",
+                readings(need),
+                readings(have)
+            )
+        }
+        Msg::ForecastNothingLeft => "Plus rien à prévoir.".into(),
+        Msg::ForecastNoUse => "Aucune consommation depuis le début des relevés\u{a0}: le solde \
+            tiendra jusqu'à l'expiration."
+            .into(),
+        Msg::ForecastRunsOutBefore { pace, at, margin } => format!(
+            "À ce rythme ({pace} par heure), le solde sera épuisé le {at}, {margin} avant \
+             l'expiration."
+        ),
+        Msg::ForecastLasts { pace, left } => format!(
+            "À ce rythme ({pace} par heure), le solde tiendra jusqu'à l'expiration, avec \
+             environ {left} restants."
+        ),
+        Msg::ForecastRunsOut { pace, at } => {
+            format!("À ce rythme ({pace} par heure), le solde sera épuisé le {at}.")
+        }
+        Msg::WarningSettings => "Réglages des alertes".into(),
+        Msg::LowBalanceThreshold => "Alerte de solde faible (% restant)".into(),
+        Msg::EnterWholePercent => "Saisissez un nombre entier entre 1 et 99.".into(),
         Msg::Labelled { label, text } => format!("{label}\u{a0}: {}", mid_sentence(text)),
         Msg::Joined { first, second } => format!("{first}\u{a0}; {second}"),
     }
@@ -1171,6 +1382,66 @@ fn german(l: &Locale, msg: Msg<'_>) -> String {
         Msg::WarnBelow { percent: p } => {
             format!("Warnen, wenn weniger als {} übrig sind", percent(l, p))
         }
+        Msg::FiguresLeftOf { left, total } => format!("{left} von {total} übrig"),
+        Msg::MarkSlowsDown => "Ab der Markierung wird Ihre Geschwindigkeit gedrosselt.".into(),
+        Msg::MarkStopsData => {
+            "Ab der Markierung ist die Datennutzung bis zum Zurücksetzen gesperrt.".into()
+        }
+        Msg::MarkOpensShop => "Ab der Markierung öffnet sich beim Surfen der Shop.".into(),
+        Msg::AskedToWait { seconds } => format!(
+            "Der Verbrauchsdienst bittet um etwas Geduld. Versuchen Sie es in {} s erneut.",
+            int(l, seconds)
+        ),
+        Msg::OfflineRefreshLater => {
+            "Sie sind offline. Wir aktualisieren, sobald Sie wieder online sind.".into()
+        }
+        Msg::OfflineNothingYet => "Sie sind offline. Ihre Zusatzpakete erscheinen, sobald Sie \
+            wieder online sind."
+            .into(),
+        Msg::FiguresAsOf { time } => format!("Stand: {time}."),
+        Msg::StaleFigures => "Der Verbrauchsdienst antwortet nicht; dies sind die letzten \
+            Zahlen, die er geliefert hat."
+            .into(),
+        Msg::BeingActivated { product } => format!(
+            "{product}: wird auf Ihrer eSIM aktiviert. Das dauert meist nur wenige Minuten."
+        ),
+        Msg::PaceAndForecast => "Tempo und Prognose".into(),
+        Msg::PaceAndForecastOf { kind } => format!("{kind}: Tempo und Prognose"),
+        Msg::ForecastNeedsHistory {
+            need,
+            over,
+            have,
+            during,
+        } => {
+            let readings = |n| match is_one(l, n) {
+                true => format!("{} Messung", int(l, n)),
+                false => format!("{} Messungen", int(l, n)),
+            };
+            format!(
+                "Für eine Prognose fehlt noch Verlauf: nötig sind mindestens {} über {over} \
+                 (bisher {} über {during}).",
+                readings(need),
+                readings(have)
+            )
+        }
+        Msg::ForecastNothingLeft => "Nichts mehr übrig, das sich vorhersagen ließe.".into(),
+        Msg::ForecastNoUse => "Seit Beginn der Messungen kein Verbrauch: Es reicht bis zum \
+            Ablauf."
+            .into(),
+        Msg::ForecastRunsOutBefore { pace, at, margin } => format!(
+            "Bei diesem Tempo ({pace} pro Stunde) ist es am {at} aufgebraucht, {margin} vor \
+             dem Ablauf."
+        ),
+        Msg::ForecastLasts { pace, left } => format!(
+            "Bei diesem Tempo ({pace} pro Stunde) reicht es bis zum Ablauf, mit etwa {left} \
+             Rest."
+        ),
+        Msg::ForecastRunsOut { pace, at } => {
+            format!("Bei diesem Tempo ({pace} pro Stunde) ist es am {at} aufgebraucht.")
+        }
+        Msg::WarningSettings => "Warnungen einstellen".into(),
+        Msg::LowBalanceThreshold => "Warnung bei niedrigem Guthaben (% übrig)".into(),
+        Msg::EnterWholePercent => "Geben Sie eine ganze Zahl von 1 bis 99 ein.".into(),
         Msg::Labelled { label, text } => format!("{label}: {text}"),
         Msg::Joined { first, second } => format!("{first}; {second}"),
     }
@@ -1370,6 +1641,66 @@ fn spanish(l: &Locale, msg: Msg<'_>) -> String {
         Msg::WarnBelow { percent: p } => {
             format!("Avisarme cuando quede menos del {}", percent(l, p))
         }
+        Msg::FiguresLeftOf { left, total } => format!("Disponible: {left} de {total}"),
+        Msg::MarkSlowsDown => "A partir de la marca de la barra, se reduce tu velocidad.".into(),
+        Msg::MarkStopsData => "A partir de la marca de la barra, los datos se cortan hasta \
+            que se reinicie el límite."
+            .into(),
+        Msg::MarkOpensShop => {
+            "A partir de la marca de la barra, al navegar se abre la tienda.".into()
+        }
+        Msg::AskedToWait { seconds } => format!(
+            "El servicio de consumo nos pide esperar. Vuelve a intentarlo en {} s.",
+            int(l, seconds)
+        ),
+        Msg::OfflineRefreshLater => {
+            "Estás sin conexión. Actualizaremos cuando vuelvas a estar en línea.".into()
+        }
+        Msg::OfflineNothingYet => {
+            "Estás sin conexión. Tus bonos aparecerán cuando vuelvas a estar en línea.".into()
+        }
+        Msg::FiguresAsOf { time } => format!("Cifras del {time}."),
+        Msg::StaleFigures => "El servicio de consumo no responde; estas son las últimas cifras \
+            que dio."
+            .into(),
+        Msg::BeingActivated { product } => {
+            format!("{product}: lo estamos activando en tu eSIM. Suele tardar unos minutos.")
+        }
+        Msg::PaceAndForecast => "Ritmo y previsión".into(),
+        Msg::PaceAndForecastOf { kind } => format!("{kind}: ritmo y previsión"),
+        Msg::ForecastNeedsHistory {
+            need,
+            over,
+            have,
+            during,
+        } => {
+            let readings = |n| match is_one(l, n) {
+                true => format!("{} lectura", int(l, n)),
+                false => format!("{} lecturas", int(l, n)),
+            };
+            format!(
+                "Aún no hay historial suficiente para una previsión: hacen falta al menos {} \
+                 en {over} (por ahora {} en {during}).",
+                readings(need),
+                readings(have)
+            )
+        }
+        Msg::ForecastNothingLeft => "No queda nada que prever.".into(),
+        Msg::ForecastNoUse => {
+            "Sin consumo desde que empezaron las lecturas: durará hasta que caduque.".into()
+        }
+        Msg::ForecastRunsOutBefore { pace, at, margin } => {
+            format!("A este ritmo ({pace} por hora) se agotará el {at}, {margin} antes de caducar.")
+        }
+        Msg::ForecastLasts { pace, left } => format!(
+            "A este ritmo ({pace} por hora) durará hasta que caduque, con unos {left} de sobra."
+        ),
+        Msg::ForecastRunsOut { pace, at } => {
+            format!("A este ritmo ({pace} por hora) se agotará el {at}.")
+        }
+        Msg::WarningSettings => "Ajustes de avisos".into(),
+        Msg::LowBalanceThreshold => "Aviso de saldo bajo (% disponible)".into(),
+        Msg::EnterWholePercent => "Introduce un número entero entre 1 y 99.".into(),
         Msg::Labelled { label, text } => format!("{label}: {}", mid_sentence(text)),
         Msg::Joined { first, second } => format!("{first}; {second}"),
     }
@@ -1598,6 +1929,15 @@ fn canonical_tag(tag: &str) -> Option<String> {
     let list =
         js_sys::Reflect::apply(&function.into(), &intl, &js_sys::Array::of1(&tag.into())).ok()?;
     js_sys::Reflect::get_u32(&list, 0).ok()?.as_string()
+}
+
+/// A message as it reads inside a longer sentence, after a comma: "Expires in 3 days"
+/// becomes "expires in 3 days". German keeps its capitals, which may be nouns.
+pub fn continue_sentence(locale: &Locale, text: &str) -> String {
+    match locale.catalog {
+        Lang::De => text.to_owned(),
+        _ => mid_sentence(text),
+    }
 }
 
 /// A sentence as it continues after a colon in French and Spanish: "Il reste…" becomes
