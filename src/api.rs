@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::config::WidgetConfig;
+use crate::i18n::{t, Locale, Msg};
 
 /// Why a request to the proxy gave no answer the widget can use.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -32,20 +33,15 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// A short sentence for the traveler that says what to do.
-    pub fn for_traveler(&self) -> String {
+    /// A short sentence for the traveler, in their language, that says what to do.
+    pub fn for_traveler(&self, locale: &Locale) -> String {
         match self {
-            ApiError::Network(_) => {
-                "Can't reach the usage service. Check your connection; we'll try again.".into()
-            }
-            ApiError::Proxy { status: 401, .. } => {
-                "Your session has ended. Reload the page or sign in again to see your add-ons."
-                    .into()
-            }
+            ApiError::Network(_) => t(locale, Msg::ErrorNetwork),
+            ApiError::Proxy { status: 401, .. } => t(locale, Msg::ErrorSession),
+            // TODO: the proxy words its errors in English only; give its stable codes
+            // (rate limits, SFT unavailable) catalog messages so every language gets them.
             ApiError::Proxy { message, .. } if !message.is_empty() => message.clone(),
-            ApiError::Proxy { .. } | ApiError::Decode(_) => {
-                "The usage service sent an answer we couldn't read. Please try again later.".into()
-            }
+            ApiError::Proxy { .. } | ApiError::Decode(_) => t(locale, Msg::ErrorUnreadable),
         }
     }
 

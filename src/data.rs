@@ -38,8 +38,8 @@ pub struct Data {
     pub snapshots: RwSignal<BTreeMap<String, AddonsSnapshot>>,
     /// Every reading received, per endpoint, bounded.
     pub histories: RwSignal<BTreeMap<String, EndpointHistory>>,
-    /// The last refresh's problem, as a sentence for the traveler.
-    pub problem: RwSignal<Option<String>>,
+    /// The last refresh's problem; views word it with [`ApiError::for_traveler`].
+    pub problem: RwSignal<Option<ApiError>>,
     /// Whether a refresh is running.
     pub refreshing: RwSignal<bool>,
     /// When to warn about low balances: the portal's defaults or the traveler's choice.
@@ -199,7 +199,7 @@ impl Data {
             Ok(_) => self.problem.set(None),
             Err(error) => {
                 web_sys::console::warn_1(&format!("addon-usage: refresh failed: {error}").into());
-                self.problem.set(Some(error.for_traveler()));
+                self.problem.set(Some(error.clone()));
             }
         }
         self.refreshing.set(false);

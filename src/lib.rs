@@ -50,6 +50,9 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
         .clone()
         .or_else(|| config.token.as_deref().and_then(cache::token_subject));
     let theme = config.theme.clone();
+    let locale = i18n::resolve_locale(config.locale.as_deref());
+    let lang = locale.tag.clone();
+    provide_context(locale);
     provide_context(config);
     provide_context(now);
     provide_context(navigator.clone());
@@ -68,14 +71,14 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
         None => leptos::task::spawn_local(async move {
             match client.token_subject().await {
                 Ok(traveler) => start(traveler.unwrap_or_else(|| "anonymous".into())),
-                Err(error) => data.problem.set(Some(error.for_traveler())),
+                Err(error) => data.problem.set(Some(error)),
             }
         }),
     }
     provide_context(refresher);
 
     view! {
-        <div class="widget" data-theme=theme>
+        <div class="widget" data-theme=theme lang=lang>
             <RefreshBar />
             {move || match navigator.current() {
                 View::Overview => view! { <OverviewPage /> }.into_any(),

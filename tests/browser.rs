@@ -286,3 +286,61 @@ async fn each_element_runs_its_own_widget_and_removing_it_stops_everything() {
         "unmounted on removal"
     );
 }
+
+/// `text` with the no-break spaces `Intl` and French typography use as plain ones.
+fn plain(text: &str) -> String {
+    text.replace(['\u{a0}', '\u{202f}'], " ")
+}
+
+#[wasm_bindgen_test]
+async fn a_card_speaks_the_locale_from_context() {
+    let (root, _handle) = mount(|| {
+        let french = addon_usage::i18n::Locale::from_tag("fr").expect("French has a catalog");
+        provide_context(french);
+        view! { <AddonCard instance=europe(3_328_599_654) title="Europe 10 Go · 30 jours" units=UnitSystem::Decimal purchase=None renewal=None /> }
+    });
+
+    leptos::task::tick().await;
+
+    let bar = ".benefit[data-kind=data] [role=progressbar]";
+    assert_eq!(text(&root, ".status-badge"), "Active");
+    assert_eq!(
+        text(&root, ".addon-plan"),
+        "Forfait SFT\u{a0}: Europe 10GB 30 days"
+    );
+    assert_eq!(
+        text(&root, ".benefit[data-kind=data] .benefit-kind"),
+        "Données"
+    );
+    assert_eq!(
+        plain(&text(&root, ".benefit[data-kind=data] .benefit-figures")),
+        "Il reste 3,3 Go sur 10,7 Go"
+    );
+    assert_eq!(
+        attribute(&root, bar, "aria-label")
+            .map(|l| plain(&l))
+            .as_deref(),
+        Some("Données : solde restant")
+    );
+    assert_eq!(
+        attribute(&root, bar, "aria-valuetext")
+            .map(|t| plain(&t))
+            .as_deref(),
+        Some("Il reste 3,3 Go sur 10,7 Go")
+    );
+    assert_eq!(
+        plain(&text(&root, ".benefit[data-kind=sms] .benefit-figures")),
+        "Il reste 41 SMS sur 50 SMS"
+    );
+    assert!(
+        plain(&text(&root, ".countdown")).starts_with("Expire dans 16 jours 3 h"),
+        "{}",
+        text(&root, ".countdown")
+    );
+    assert!(
+        plain(&text(&root, ".visually-hidden"))
+            .starts_with("Europe 10 Go · 30 jours : il reste 3,3 Go sur 10,7 Go, "),
+        "{}",
+        text(&root, ".visually-hidden")
+    );
+}

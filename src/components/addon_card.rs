@@ -1,12 +1,14 @@
-use addon_usage_core::countdown::countdown_text;
 use addon_usage_core::counters::{counter_status, fill_at_threshold};
 use addon_usage_core::model::{AddonInstance, BenefitKind, CounterAction, Purchase};
 use addon_usage_core::status::{benefit_expired, governing_deadline, instance_status};
-use addon_usage_core::units::{format_amount, UnitSystem};
+use addon_usage_core::units::UnitSystem;
 use leptos::prelude::*;
 
 use crate::clock::now_from_context;
-use crate::components::{local_time, status_slug, BenefitBar, Countdown, StatusBadge, WarningList};
+use crate::components::{
+    local_time, locale, status_slug, BenefitBar, Countdown, StatusBadge, WarningList,
+};
+use crate::i18n::{self, t, Locale, Msg};
 use crate::routes::{View, ViewLink};
 
 /// One add-on instance: its name, status, every benefit and the deadline that governs it.
@@ -29,40 +31,47 @@ pub fn AddonCard(
     read_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> impl IntoView {
     let now = now_from_context().0;
+    let locale = locale();
     let shared = StoredValue::new(instance.clone());
     let status = Memo::new(move |_| shared.with_value(|i| instance_status(i, now.get())));
     let deadline = Memo::new(move |_| shared.with_value(|i| governing_deadline(i, now.get())));
     let title_id = format!("addon-{}-title", instance.unique_id);
     let labelled_by = title_id.clone();
+    let plan = t(
+        &locale,
+        Msg::PlanNote {
+            plan: &instance.plan_name,
+        },
+    );
     let plan_note = match renewal {
         Some(n) if n > 1 => Some(format!(
-            "Renewal {} · SFT plan: {}",
-            n - 1,
-            instance.plan_name
+            "{} · {plan}",
+            t(&locale, Msg::Renewal { number: n - 1 })
         )),
-        _ => (instance.plan_name != title && !instance.plan_name.is_empty())
-            .then(|| format!("SFT plan: {}", instance.plan_name)),
+        _ => (instance.plan_name != title && !instance.plan_name.is_empty()).then_some(plan),
     };
     let now_at = chrono::Utc::now();
     let marker_for = |benefit: &addon_usage_core::model::Benefit| {
         instance.counters.iter().find_map(|c| {
             let status = counter_status(c, now_at);
             let what = match status.action {
-                CounterAction::Throttle { .. } => "your speed is reduced",
-                CounterAction::Block => "data stops until the limit resets",
-                CounterAction::Redirect => "browsing opens the shop",
+                CounterAction::Throttle { .. } => Msg::MarkSlowsDown,
+                CounterAction::Block => Msg::MarkStopsData,
+                CounterAction::Redirect => Msg::MarkOpensShop,
                 CounterAction::Default | CounterAction::Other { .. } => return None,
             };
-            fill_at_threshold(&status, benefit).map(|at| (at, what))
+            fill_at_threshold(&status, benefit).map(|at| (at, t(&locale, what)))
         })
     };
 
     let summary = {
         let instance = instance.clone();
         let title = title.clone();
-        move || spoken_summary(&title, &instance, units, now.get(), read_at)
+        let locale = locale.clone();
+        move || spoken_summary(&locale, &title, &instance, units, now.get(), read_at)
     };
     let plan_expiry = instance.expires_at;
+    let warning_title = title.clone();
     let benefits = instance
         .benefits
         .iter()
@@ -97,7 +106,7 @@ pub fn AddonCard(
             {plan_note.map(|note| view! { <p class="addon-plan">{note}</p> })}
             <p class="visually-hidden">{summary}</p>
             <div class="benefits">{benefits}</div>
-            <WarningList instance=instance.clone() endpoint=endpoint.clone() purchase />
+            <WarningList instance=instance.clone() title=warning_title endpoint=endpoint.clone() purchase />
             {move || deadline.get().map(|deadline| view! { <Countdown deadline /> })}
         </article>
     }
@@ -106,6 +115,7 @@ pub fn AddonCard(
 /// The card as one sentence for screen readers: "Europe 10 GB: 3.3 GB of 10.7 GB left,
 /// 41 SMS of 50 SMS left, expires in 16 days 9 h, as of 09:12."
 fn spoken_summary(
+    locale: &Locale,
     title: &str,
     instance: &AddonInstance,
     units: UnitSystem,
@@ -116,18 +126,40 @@ fn spoken_summary(
         .benefits
         .iter()
         .map(|b| {
-            let left = format_amount(&b.kind, b.remaining, units);
-            let total = format_amount(&b.kind, b.total, units);
-            format!("{left} of {total} left")
+            let left = i18n::amount(locale, &b.kind, b.remaining, units);
+            let total = i18n::amount(locale, &b.kind, b.total, units);
+            t(
+                locale,
+                Msg::AmountLeft {
+                    left: &left,
+                    total: &total,
+                },
+            )
         })
         .collect();
     if let Some(deadline) = governing_deadline(instance, now) {
-        parts.push(countdown_text(deadline, now).to_lowercase());
+        parts.push(i18n::countdown(locale, deadline, now));
     } else if instance.starts_at.is_none() {
-        parts.push("starts on first use".into());
+        parts.push(t(locale, Msg::StatusNotStarted));
     }
     if let Some(at) = read_at {
-        parts.push(format!("as of {}", local_time(at)));
+        parts.push(t(
+            locale,
+            Msg::AsOf {
+                time: &local_time(at),
+            },
+        ));
     }
-    format!("{title}: {}.", parts.join(", "))
+    let clauses: Vec<String> = parts
+        .iter()
+        .map(|part| i18n::continue_sentence(locale, part))
+        .collect();
+    let text = t(
+        locale,
+        Msg::Labelled {
+            label: title,
+            text: &clauses.join(", "),
+        },
+    );
+    format!("{text}.")
 }

@@ -1,9 +1,10 @@
 use addon_usage_core::model::{Benefit, BenefitKind};
 use addon_usage_core::status::benefit_figures;
-use addon_usage_core::units::{format_amount, kind_label, UnitSystem};
+use addon_usage_core::units::UnitSystem;
 use leptos::prelude::*;
 
-use crate::components::local_date_time;
+use crate::components::{around_slot, local_date_time, locale, SLOT};
+use crate::i18n::{self, t, Msg};
 
 fn kind_slug(kind: &BenefitKind) -> &'static str {
     match kind {
@@ -26,15 +27,42 @@ pub fn BenefitBar(
     /// Whether the benefit can no longer be used (spent, or past its own expiry).
     #[prop(into)]
     spent: Signal<bool>,
-    /// Where on the bar (0 to 1) a counter's limit takes effect, and what happens there.
-    marker: Option<(f64, &'static str)>,
+    /// Where on the bar (0 to 1) a counter's limit takes effect, and what happens there
+    /// as a sentence.
+    marker: Option<(f64, String)>,
 ) -> impl IntoView {
+    let locale = locale();
     let figures = benefit_figures(&benefit);
-    let label = kind_label(&benefit.kind).to_owned();
-    let left = format_amount(&benefit.kind, figures.remaining, units);
-    let total = format_amount(&benefit.kind, figures.total, units);
-    let sentence = format!("{left} of {total} left");
+    let label = i18n::kind_label(&locale, &benefit.kind);
+    let left = i18n::amount(&locale, &benefit.kind, figures.remaining, units);
+    let total = i18n::amount(&locale, &benefit.kind, figures.total, units);
+    let sentence = t(
+        &locale,
+        Msg::AmountLeft {
+            left: &left,
+            total: &total,
+        },
+    );
+    let (before, after) = around_slot(&t(
+        &locale,
+        Msg::FiguresLeftOf {
+            left: SLOT,
+            total: &total,
+        },
+    ));
+    let bar_label = t(&locale, Msg::AllowanceLeft { kind: &label });
+    let own_validity = own_expiry.map(|expiry| {
+        let time = local_date_time(expiry);
+        t(
+            &locale,
+            Msg::ValidUntil {
+                kind: &label,
+                time: &time,
+            },
+        )
+    });
     let percent = figures.bar_percent();
+    let (marker_at, marker_note) = marker.unzip();
 
     view! {
         <div
@@ -45,35 +73,25 @@ pub fn BenefitBar(
             data-total=figures.total.to_string()
         >
             <div class="benefit-head">
-                <span class="benefit-kind">{label.clone()}</span>
-                <span class="benefit-figures">
-                    <strong>{left}</strong>
-                    " left of "
-                    {total}
-                </span>
+                <span class="benefit-kind">{label}</span>
+                <span class="benefit-figures">{before}<strong>{left}</strong>{after}</span>
             </div>
             <div
                 class="bar"
                 role="progressbar"
-                aria-label=format!("{label} left")
+                aria-label=bar_label
                 aria-valuemin="0"
                 aria-valuemax="100"
                 aria-valuenow=format!("{percent:.0}")
                 aria-valuetext=sentence
             >
                 <div class="bar-fill" style:width=format!("{percent:.1}%")></div>
-                {marker.map(|(at, _)| view! {
+                {marker_at.map(|at| view! {
                     <div class="bar-marker" style:left=format!("{:.1}%", at * 100.0)></div>
                 })}
             </div>
-            {marker.map(|(_, what)| view! {
-                <p class="benefit-validity">{format!("At the mark on the bar, {what}.")}</p>
-            })}
-            {own_expiry.map(|expiry| view! {
-                <p class="benefit-validity">
-                    {format!("{label} valid until {}", local_date_time(expiry))}
-                </p>
-            })}
+            {marker_note.map(|note| view! { <p class="benefit-validity">{note}</p> })}
+            {own_validity.map(|text| view! { <p class="benefit-validity">{text}</p> })}
         </div>
     }
 }

@@ -5,8 +5,11 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::clock::now_from_context;
-use crate::components::{local_date_time, widget_config, AddonCard, LoadingNotice, SummaryLine};
+use crate::components::{
+    local_date_time, locale, widget_config, AddonCard, LoadingNotice, SummaryLine,
+};
 use crate::data::Data;
+use crate::i18n::{t, Msg};
 
 /// Where a card goes on the overview.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -40,6 +43,8 @@ pub fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
     let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
     let now = now_from_context().0;
     let units = widget_config().units;
+    let locale = StoredValue::new(locale());
+    let say = move |msg: Msg<'_>| locale.with_value(|l| t(l, msg));
     let id = endpoint.id.clone();
     let snapshot = Memo::new(move |_| data.snapshots.with(|s| s.get(&id).cloned()));
     let heading_id = format!("endpoint-{}-heading", endpoint.id);
@@ -124,42 +129,44 @@ pub fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
         <section class="endpoint" data-endpoint-id=endpoint.id.clone() aria-labelledby=labelled_by>
             <h3 class="endpoint-name" id=heading_id>{endpoint.label}</h3>
             {move || snapshot.get().map(|s| {
-                let stale = s.stale.then_some(
-                    " The usage service is not answering; these are the last figures it gave.",
-                );
+                let stale = s.stale.then(|| format!(" {}", say(Msg::StaleFigures)));
+                let time = local_date_time(s.fetched_at);
                 view! {
                     <p class="endpoint-as-of" class:stale=s.stale>
-                        {format!("Figures as of {}.", local_date_time(s.fetched_at))}
+                        {say(Msg::FiguresAsOf { time: &time })}
                         {stale}
                     </p>
                 }
             })}
             {move || match snapshot.get() {
-                None => view! { <LoadingNotice text="Loading your add-ons…" /> }.into_any(),
+                None => view! { <LoadingNotice text=say(Msg::LoadingAddons) /> }.into_any(),
                 Some(s) if s.instances.is_empty() => {
-                    view! { <p class="empty">"No add-ons on this eSIM yet."</p> }.into_any()
+                    view! { <p class="empty">{say(Msg::NoAddonsOnEsim)}</p> }.into_any()
                 }
                 Some(_) => view! { <SummaryLine snapshot /> }.into_any(),
             }}
             <Show when=move || !current.get().is_empty()>
-                <h4 class="group-title">"Active"</h4>
+                <h4 class="group-title">{say(Msg::GroupActive)}</h4>
                 <div class="addon-grid">{move || cards(current.get())}</div>
             </Show>
             <Show when=move || !setting_up.get().is_empty()>
-                <h4 class="group-title">"Being set up"</h4>
+                <h4 class="group-title">{say(Msg::BeingSetUp)}</h4>
                 <ul class="setting-up">
                     {move || setting_up.get().into_iter().map(|p| view! {
-                        <li>{format!("{}: we're activating it on your eSIM. This usually takes a few minutes.", p.product_name)}</li>
+                        <li>{say(Msg::BeingActivated { product: &p.product_name })}</li>
                     }).collect_view()}
                 </ul>
             </Show>
             <Show when=move || !waiting.get().is_empty()>
-                <h4 class="group-title">"Waiting to start"</h4>
+                <h4 class="group-title">{say(Msg::GroupWaiting)}</h4>
                 <div class="addon-grid">{move || cards(waiting.get())}</div>
             </Show>
             <Show when=move || !ended.get().is_empty()>
                 <details class="history">
-                    <summary>{move || format!("Ended ({})", ended.get().len())}</summary>
+                    <summary>{move || {
+                        let count = u32::try_from(ended.get().len()).unwrap_or(u32::MAX);
+                        say(Msg::GroupEnded { count })
+                    }}</summary>
                     <div class="addon-grid">{move || cards(ended.get())}</div>
                 </details>
             </Show>

@@ -1,5 +1,8 @@
 use leptos::prelude::*;
 
+use crate::components::locale;
+use crate::i18n::{t, Msg};
+
 /// Shown while the first answer is on its way and nothing is cached.
 #[component]
 pub fn LoadingNotice(#[prop(into)] text: String) -> impl IntoView {
@@ -19,12 +22,14 @@ pub fn ErrorNotice(
     #[prop(optional)]
     on_retry: Option<Callback<()>>,
 ) -> impl IntoView {
+    let try_again = t(&locale(), Msg::TryAgain);
+
     view! {
         <div class="notice notice--error" role="alert">
             <p>{message}</p>
             {on_retry.map(|retry| view! {
                 <button type="button" class="button" on:click=move |_| retry.run(())>
-                    "Try again"
+                    {try_again}
                 </button>
             })}
         </div>

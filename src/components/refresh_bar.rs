@@ -2,8 +2,9 @@ use addon_usage_core::policy::{ManualOutcome, Refusal};
 use leptos::prelude::*;
 
 use crate::clock::now_from_context;
-use crate::components::{local_time, ErrorNotice};
+use crate::components::{local_time, locale, ErrorNotice};
 use crate::data::Data;
+use crate::i18n::{t, Msg};
 use crate::refresh::Refresher;
 
 /// The slot remembering that the traveler read the note on late figures.
@@ -18,6 +19,8 @@ pub fn RefreshBar() -> impl IntoView {
     };
     let refresher = use_context::<RwSignal<Option<Refresher>>>();
     let now = now_from_context().0;
+    let locale = StoredValue::new(locale());
+    let say = move |msg: Msg<'_>| locale.with_value(|l| t(l, msg));
     let (message, set_message) = signal(String::new());
     let online = move || {
         refresher
@@ -35,19 +38,23 @@ pub fn RefreshBar() -> impl IntoView {
         let Some(refresher) = refresher.and_then(|r| r.get_untracked()) else {
             return;
         };
+        let wait = |allowed_at: chrono::DateTime<chrono::Utc>| {
+            let seconds = (allowed_at - now.get_untracked()).num_seconds().max(1);
+            u32::try_from(seconds).unwrap_or(u32::MAX)
+        };
         let text = match refresher.manual() {
             ManualOutcome::Started | ManualOutcome::AlreadyRefreshing => String::new(),
             ManualOutcome::Refused(Refusal::CoolingDown { allowed_at }) => {
-                let wait = (allowed_at - now.get_untracked()).num_seconds().max(1);
-                format!("Updated just now. You can refresh again in {wait} s.")
+                let seconds = wait(allowed_at);
+                let again = say(Msg::RefreshAgainIn { seconds });
+                format!("{}. {again}.", say(Msg::UpdatedJustNow))
             }
             ManualOutcome::Refused(Refusal::ServerAskedToWait { allowed_at }) => {
-                let wait = (allowed_at - now.get_untracked()).num_seconds().max(1);
-                format!("The usage service asked us to wait. Try again in {wait} s.")
+                say(Msg::AskedToWait {
+                    seconds: wait(allowed_at),
+                })
             }
-            ManualOutcome::Refused(Refusal::Offline) => {
-                "You're offline. We'll refresh when you're back online.".into()
-            }
+            ManualOutcome::Refused(Refusal::Offline) => say(Msg::OfflineRefreshLater),
         };
         set_message.set(text);
     };
@@ -59,16 +66,19 @@ pub fn RefreshBar() -> impl IntoView {
             .is_some_and(|r| r.last_manual.get_untracked() == Some(ManualOutcome::Started));
         if was_refreshing == Some(true) && !refreshing && asked {
             let text = match data.problem.get_untracked() {
-                None => "Updated just now.".to_owned(),
-                Some(problem) => problem,
+                None => format!("{}.", say(Msg::UpdatedJustNow)),
+                Some(problem) => locale.with_value(|l| problem.for_traveler(l)),
             };
             set_message.set(text);
         }
         refreshing
     });
     let as_of = move || {
-        data.oldest_reading()
-            .map(|at| format!("As of {}", local_time(at)))
+        data.oldest_reading().map(|at| {
+            say(Msg::AsOf {
+                time: &local_time(at),
+            })
+        })
     };
     let dismiss = move |_| {
         lag_note_read.set(true);
@@ -81,25 +91,28 @@ pub fn RefreshBar() -> impl IntoView {
         <Show when=move || !online()>
             <p class="notice notice--offline" role="status">
                 {move || match data.oldest_reading() {
-                    Some(at) => format!("You're offline. Showing figures as of {}.", local_time(at)),
-                    None => "You're offline. Your add-ons will show when you're back online.".into(),
+                    Some(at) => say(Msg::Offline { time: &local_time(at) }),
+                    None => say(Msg::OfflineNothingYet),
                 }}
             </p>
         </Show>
         <div class="refresh-bar">
             <p class="as-of" data-testid="as-of">{as_of}</p>
             <button type="button" class="button button--quiet" on:click=refresh disabled=move || data.refreshing.get()>
-                {move || if data.refreshing.get() { "Refreshing…" } else { "Refresh" }}
+                {move || say(if data.refreshing.get() { Msg::Refreshing } else { Msg::Refresh })}
             </button>
         </div>
         <p class="refresh-message" role="status" aria-live="polite">{message}</p>
         <Show when=move || !lag_note_read.get() && data.oldest_reading().is_some()>
             <div class="notice notice--info">
-                <p>"Usage is counted after your traffic is rated, so figures can lag by up to a few hours."</p>
-                <button type="button" class="button button--quiet" on:click=dismiss>"Got it"</button>
+                <p>{say(Msg::RatingLag)}</p>
+                <button type="button" class="button button--quiet" on:click=dismiss>{say(Msg::GotIt)}</button>
             </div>
         </Show>
-        {move || data.problem.get().map(|message| view! { <ErrorNotice message /> })}
+        {move || data.problem.get().map(|problem| {
+            let message = locale.with_value(|l| problem.for_traveler(l));
+            view! { <ErrorNotice message /> }
+        })}
     }
     .into_any()
 }

@@ -2,11 +2,11 @@ use addon_usage_core::model::{AddonsSnapshot, BenefitKind};
 use addon_usage_core::status::{
     benefit_usable, governing_deadline, instance_status, Deadline, Status,
 };
-use addon_usage_core::units::format_bytes;
 use leptos::prelude::*;
 
 use crate::clock::now_from_context;
-use crate::components::widget_config;
+use crate::components::{locale, widget_config};
+use crate::i18n::{self, t, Msg};
 
 /// One line for an endpoint: how many add-ons are active, how much data is left in
 /// all of them, and the next deadline.
@@ -14,6 +14,7 @@ use crate::components::widget_config;
 pub fn SummaryLine(#[prop(into)] snapshot: Signal<Option<AddonsSnapshot>>) -> impl IntoView {
     let now = now_from_context().0;
     let units = widget_config().units;
+    let locale = locale();
 
     let text = move || {
         let at = now.get();
@@ -37,16 +38,15 @@ pub fn SummaryLine(#[prop(into)] snapshot: Signal<Option<AddonsSnapshot>>) -> im
                 .filter(|d| !matches!(d, Deadline::EndedAt(_)))
                 .map(|d| d.at())
                 .min();
-            let mut parts = vec![match active.len() {
-                1 => "1 active add-on".to_owned(),
-                n => format!("{n} active add-ons"),
-            }];
+            let count = u32::try_from(active.len()).unwrap_or(u32::MAX);
+            let mut parts = vec![t(&locale, Msg::ActiveAddons { count })];
             if data_left > 0 {
-                parts.push(format!("{} of data left", format_bytes(data_left, units)));
+                let amount = i18n::data_amount(&locale, data_left, units);
+                parts.push(t(&locale, Msg::DataLeftInAll { amount: &amount }));
             }
             if let Some(next) = next {
-                let span = addon_usage_core::countdown::short_span((next - at).num_seconds());
-                parts.push(format!("next change in {span}"));
+                let span = i18n::span(&locale, (next - at).num_seconds());
+                parts.push(t(&locale, Msg::NextChangeIn { span: &span }));
             }
             parts.join(" · ")
         })

@@ -1,43 +1,75 @@
-use addon_usage_core::countdown::short_span;
 use addon_usage_core::forecast::{sparkline, Forecast, MIN_READINGS, MIN_SPAN};
 use addon_usage_core::model::Benefit;
-use addon_usage_core::units::{format_amount, kind_label, UnitSystem};
+use addon_usage_core::units::UnitSystem;
 use leptos::prelude::*;
 
 use crate::clock::now_from_context;
-use crate::components::local_date_time;
+use crate::components::{local_date_time, locale};
 use crate::data::Data;
+use crate::i18n::{self, t, Locale, Msg};
 
 const WIDTH: f64 = 320.0;
 const HEIGHT: f64 = 90.0;
 
 /// What the pace says, as a sentence.
-fn forecast_sentence(forecast: &Forecast, benefit: &Benefit, units: UnitSystem) -> String {
-    let amount = |n: f64| format_amount(&benefit.kind, n.round() as i64, units);
+fn forecast_sentence(
+    locale: &Locale,
+    forecast: &Forecast,
+    benefit: &Benefit,
+    units: UnitSystem,
+) -> String {
+    let amount = |n: f64| i18n::amount(locale, &benefit.kind, n.round() as i64, units);
+    let span = |d: &chrono::TimeDelta| i18n::span(locale, d.num_seconds());
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
     match forecast {
-        Forecast::NotEnoughHistory { readings, span } => format!(
-            "Not enough history for a forecast yet: we need at least {MIN_READINGS} readings over {} (have {readings} over {}).",
-            short_span(MIN_SPAN.num_seconds()),
-            short_span(span.num_seconds()),
-        ),
-        Forecast::UsedUp => "Nothing left to forecast.".into(),
-        Forecast::NoUse { .. } => "No use since the readings began: it lasts until expiry.".into(),
-        Forecast::RunsOutBefore { at, margin, pace } => format!(
-            "At this pace ({} an hour) it runs out {}, {} before it expires.",
-            amount(pace.per_hour),
-            local_date_time(*at),
-            short_span(margin.num_seconds())
-        ),
-        Forecast::LastsUntilExpiry { left_at_expiry, pace, .. } => format!(
-            "At this pace ({} an hour) it lasts until expiry, with about {} left.",
-            amount(pace.per_hour),
-            format_amount(&benefit.kind, *left_at_expiry, units)
-        ),
-        Forecast::RunsOut { at, pace } => format!(
-            "At this pace ({} an hour) it runs out {}.",
-            amount(pace.per_hour),
-            local_date_time(*at)
-        ),
+        Forecast::NotEnoughHistory {
+            readings,
+            span: during,
+        } => {
+            let (over, during) = (span(&MIN_SPAN), span(during));
+            let msg = Msg::ForecastNeedsHistory {
+                need: count(MIN_READINGS),
+                over: &over,
+                have: count(*readings),
+                during: &during,
+            };
+            t(locale, msg)
+        }
+        Forecast::UsedUp => t(locale, Msg::ForecastNothingLeft),
+        Forecast::NoUse { .. } => t(locale, Msg::ForecastNoUse),
+        Forecast::RunsOutBefore { at, margin, pace } => {
+            let (pace, at, margin) = (amount(pace.per_hour), local_date_time(*at), span(margin));
+            let msg = Msg::ForecastRunsOutBefore {
+                pace: &pace,
+                at: &at,
+                margin: &margin,
+            };
+            t(locale, msg)
+        }
+        Forecast::LastsUntilExpiry {
+            left_at_expiry,
+            pace,
+            ..
+        } => {
+            let (pace, left) = (amount(pace.per_hour), amount(*left_at_expiry as f64));
+            t(
+                locale,
+                Msg::ForecastLasts {
+                    pace: &pace,
+                    left: &left,
+                },
+            )
+        }
+        Forecast::RunsOut { at, pace } => {
+            let (pace, at) = (amount(pace.per_hour), local_date_time(*at));
+            t(
+                locale,
+                Msg::ForecastRunsOut {
+                    pace: &pace,
+                    at: &at,
+                },
+            )
+        }
     }
 }
 
@@ -54,7 +86,9 @@ pub fn UsageChart(
 ) -> impl IntoView {
     let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
     let now = now_from_context().0;
-    let label = kind_label(&benefit.kind).to_owned();
+    let locale = locale();
+    let label = i18n::kind_label(&locale, &benefit.kind);
+    let heading = t(&locale, Msg::PaceAndForecastOf { kind: &label });
     let expires = benefit.expires_at.or(plan_expiry);
     let history = Memo::new(move |_| data.history(&endpoint, &unique_id, index));
     let forecast = Memo::new(move |_| {
@@ -63,12 +97,12 @@ pub fn UsageChart(
     let lines = move || sparkline(&history.get(), &forecast.get(), WIDTH, HEIGHT);
     let sentence = {
         let benefit = benefit.clone();
-        move || forecast_sentence(&forecast.get(), &benefit, units)
+        move || forecast_sentence(&locale, &forecast.get(), &benefit, units)
     };
 
     view! {
         <div class="usage-chart">
-            <h4>{format!("{label}: pace and forecast")}</h4>
+            <h4>{heading}</h4>
             <svg class="sparkline" viewBox=format!("0 0 {WIDTH} {HEIGHT}") aria-hidden="true" focusable="false">
                 <path class="history-line" d=move || lines().history_path()></path>
                 <path class="forecast-line" d=move || lines().forecast_path()></path>

@@ -1,27 +1,32 @@
-use addon_usage_core::countdown::short_span;
-use addon_usage_core::model::{AddonInstance, Purchase};
-use addon_usage_core::units::kind_label;
+use addon_usage_core::model::{AddonInstance, BenefitKind, Purchase};
 use addon_usage_core::warnings::{
     warnings, BalanceLevel, Severity, SuggestedAction, Warning, WarningKind,
 };
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 use wasm_bindgen::JsValue;
 
 use crate::clock::now_from_context;
-use crate::components::local_date_time;
+use crate::components::{local_date_time, locale};
 use crate::data::Data;
 use crate::element::Host;
+use crate::i18n::{self, t, Locale, Msg};
 
 /// The event names the widget dispatches on its element for the portal.
 pub const TOP_UP_EVENT: &str = "addon-usage:top-up";
 /// See [`TOP_UP_EVENT`].
 pub const RENEW_EVENT: &str = "addon-usage:renew";
 
-fn sentence(warning: &Warning, now: chrono::DateTime<chrono::Utc>) -> String {
-    let until = |at: Option<chrono::DateTime<chrono::Utc>>| {
-        at.map(|at| format!(" until {}", local_date_time(at)))
-            .unwrap_or_default()
-    };
+/// A warning as a sentence. A low balance names the add-on (`title`) when the benefit is
+/// its data or its only allowance, else the benefit's kind ("SMS").
+fn sentence(
+    locale: &Locale,
+    warning: &Warning,
+    instance: &AddonInstance,
+    title: &str,
+    now: DateTime<Utc>,
+) -> String {
+    let until = |at: Option<DateTime<Utc>>| at.map(local_date_time);
     match &warning.kind {
         WarningKind::LowBalance {
             kind,
@@ -29,46 +34,64 @@ fn sentence(warning: &Warning, now: chrono::DateTime<chrono::Utc>) -> String {
             level,
             ..
         } => {
-            let prefix = match level {
-                BalanceLevel::VeryLow => "Very low",
-                BalanceLevel::Low => "Running low",
+            let whole = *kind == BenefitKind::Data || instance.benefits.len() == 1;
+            let benefit = match whole {
+                true => title.to_owned(),
+                false => i18n::kind_label(locale, kind),
             };
-            format!(
-                "{prefix}: {:.0}% of your {} left.",
-                percent_left.max(0.0),
-                kind_label(kind).to_lowercase()
+            let (percent, benefit) = (percent_left.max(0.0), benefit.as_str());
+            match level {
+                BalanceLevel::VeryLow => t(locale, Msg::VeryLow { percent, benefit }),
+                BalanceLevel::Low => t(locale, Msg::RunningLow { percent, benefit }),
+            }
+        }
+        WarningKind::RunsOutBeforeExpiry { at, margin, .. } => {
+            let when = i18n::relative_time(locale, (*at - now).num_seconds());
+            let margin = i18n::span(locale, margin.num_seconds());
+            t(
+                locale,
+                Msg::RunsOutBeforeExpiry {
+                    when: &when,
+                    margin: &margin,
+                },
             )
         }
-        WarningKind::RunsOutBeforeExpiry {
-            kind, at, margin, ..
-        } => format!(
-            "At this pace your {} runs out {}, {} before it expires.",
-            kind_label(kind).to_lowercase(),
-            local_date_time(*at),
-            short_span(margin.num_seconds())
-        ),
-        WarningKind::ExpiresSoon { at } => {
-            format!(
-                "Expires within 24 hours (in {}).",
-                short_span((*at - now).num_seconds())
-            )
-        }
+        WarningKind::ExpiresSoon { .. } => t(locale, Msg::ExpiresWithinDay),
         WarningKind::ThrottledNow {
             kbps, resets_at, ..
         } => {
-            format!("Speed reduced to {kbps} kbps{}.", until(*resets_at))
+            let until = until(*resets_at);
+            let msg = Msg::SpeedReduced {
+                kbps: *kbps,
+                until: until.as_deref(),
+            };
+            t(locale, msg)
         }
-        WarningKind::BlockedNow { resets_at, .. } => format!("Data blocked{}.", until(*resets_at)),
+        WarningKind::BlockedNow { resets_at, .. } => {
+            let until = until(*resets_at);
+            t(
+                locale,
+                Msg::DataBlocked {
+                    until: until.as_deref(),
+                },
+            )
+        }
         WarningKind::RedirectedNow { resets_at, .. } => {
-            format!(
-                "Limit reached: browsing opens the shop{}.",
-                until(*resets_at)
+            let until = until(*resets_at);
+            t(
+                locale,
+                Msg::LimitRedirects {
+                    until: until.as_deref(),
+                },
             )
         }
         WarningKind::OutOfBundleNow { resets_at, .. } => {
-            format!(
-                "Limit reached: use is now charged outside this add-on{}.",
-                until(*resets_at)
+            let until = until(*resets_at);
+            t(
+                locale,
+                Msg::ChargedOutOfBundle {
+                    until: until.as_deref(),
+                },
             )
         }
     }
@@ -117,9 +140,13 @@ fn act(
 #[component]
 pub fn WarningList(
     instance: AddonInstance,
+    /// The add-on's name as the card shows it, for low-balance sentences.
+    #[prop(into)]
+    title: String,
     #[prop(into)] endpoint: String,
     purchase: Option<Purchase>,
 ) -> impl IntoView {
+    let locale = locale();
     let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
     let host = use_context::<Host>();
     let now = now_from_context().0;
@@ -139,12 +166,13 @@ pub fn WarningList(
                     let endpoint = endpoint.clone();
                     let purchase = purchase.clone();
                     let host = host.clone();
+                    let (locale, title) = (locale.clone(), title.clone());
                     move || found.get().into_iter().map(|warning| {
                         let urgent = warning.severity() == Severity::Urgent;
-                        let text = sentence(&warning, now.get_untracked());
+                        let text = sentence(&locale, &warning, &instance, &title, now.get_untracked());
                         let label = match warning.action {
-                            SuggestedAction::TopUp => "Top up",
-                            SuggestedAction::Renew => "Renew",
+                            SuggestedAction::TopUp => t(&locale, Msg::TopUp),
+                            SuggestedAction::Renew => t(&locale, Msg::Renew),
                         };
                         let (instance, endpoint, purchase, host) = (instance.clone(), endpoint.clone(), purchase.clone(), host.clone());
                         let action = warning.action;

@@ -1,13 +1,18 @@
+use addon_usage_core::counters::counter_status;
 use addon_usage_core::model::{AddonInstance, Counter, CounterAction};
 use addon_usage_core::status::{benefit_expired, governing_deadline, instance_status, Deadline};
-use addon_usage_core::units::{format_bytes, kind_label};
+use addon_usage_core::units::UnitSystem;
+use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::clock::now_from_context;
 use crate::components::{
-    widget_config, BenefitBar, Countdown, StatusBadge, UsageChart, WarningList, ZonedTime,
+    around_slot, locale, widget_config, BenefitBar, Countdown, StatusBadge, UsageChart,
+    WarningList, ZonedTime, SLOT,
 };
 use crate::data::Data;
+use crate::format;
+use crate::i18n::{self, t, CounterOutcome, CounterPeriod, Locale, Msg};
 use crate::pages::locate;
 use crate::routes::{View, ViewLink};
 
@@ -19,6 +24,8 @@ pub fn AddonPage(endpoint: String, unique_id: String) -> impl IntoView {
     let now = now_from_context().0;
     let units = widget_config().units;
     let zone_override = widget_config().sft_time_zone;
+    let locale = StoredValue::new(locale());
+    let say = move |msg: Msg<'_>| locale.with_value(|l| t(l, msg));
     let (ep, id) = (endpoint.clone(), unique_id.clone());
     let found = Memo::new(move |_| {
         let snapshot = data.snapshots.with(|s| s.get(&ep).cloned());
@@ -33,11 +40,9 @@ pub fn AddonPage(endpoint: String, unique_id: String) -> impl IntoView {
 
     view! {
         <div class="detail">
-            <ViewLink to=View::Overview class="back-link">"← All add-ons"</ViewLink>
+            <ViewLink to=View::Overview class="back-link">{say(Msg::BackToAll)}</ViewLink>
             {move || match found.get() {
-                None => view! {
-                    <p class="empty">"This add-on is not on this eSIM any more. It may have ended and been removed."</p>
-                }.into_any(),
+                None => view! { <p class="empty">{say(Msg::AddonGone)}</p> }.into_any(),
                 Some((zone, instance, purchase)) => {
                     let title = purchase.as_ref().map(|p| p.product_name.clone())
                         .unwrap_or_else(|| instance.plan_name.clone());
@@ -51,32 +56,38 @@ pub fn AddonPage(endpoint: String, unique_id: String) -> impl IntoView {
                         let spent = Signal::derive(move || probe.remaining <= 0 || benefit_expired(&probe, now.get()));
                         view! { <BenefitBar benefit units own_expiry=None spent marker=None /> }
                     }).collect_view();
+                    let plan = say(Msg::PlanDetails {
+                        plan: &instance.plan_name,
+                        addon: &instance.addon_id,
+                        instance: &instance.unique_id,
+                    });
+                    let bought = around_slot(&say(Msg::Bought { when: SLOT }));
                     view! {
                         <article class="addon-detail" data-unique-id=instance.unique_id.clone()>
                             <header class="addon-card-head">
-                                <h2 class="addon-name">{title}</h2>
+                                <h2 class="addon-name">{title.clone()}</h2>
                                 <StatusBadge status />
                             </header>
-                            <p class="addon-plan">{format!("SFT plan: {} (add-on {}, instance {})", instance.plan_name, instance.addon_id, instance.unique_id)}</p>
+                            <p class="addon-plan">{plan}</p>
                             <div class="benefits">{benefits}</div>
-                            <WarningList instance=instance.clone() endpoint=endpoint.clone() purchase=purchase.clone() />
+                            <WarningList instance=instance.clone() title=title.clone() endpoint=endpoint.clone() purchase=purchase.clone() />
                             {move || deadline.get().map(|deadline| view! { <Countdown deadline /> })}
                             <ValidityTable instance=instance.clone() zone=zone.clone() deadline=Signal::derive(move || deadline.get()) />
-                            <section class="pace" aria-label="Pace and forecast">
-                                <h3>"Pace and forecast"</h3>
+                            <section class="pace" aria-label=say(Msg::PaceAndForecast)>
+                                <h3>{say(Msg::PaceAndForecast)}</h3>
                                 {instance.benefits.iter().cloned().enumerate().map(|(index, benefit)| view! {
                                     <UsageChart endpoint=endpoint.clone() unique_id=instance.unique_id.clone() index benefit plan_expiry=instance.expires_at units />
                                 }).collect_view()}
                             </section>
-                            <CounterList counters=instance.counters.clone() units />
+                            <CounterList counters=instance.counters.clone() units zone=zone.clone() />
                             {purchase.map(|p| view! {
-                                <section class="purchase" aria-label="Purchase">
-                                    <h3>"Your purchase"</h3>
-                                    <p>{format!("Order {} · {}", p.order_id, p.product_name)}</p>
-                                    <p>"Bought " <ZonedTime instant=p.purchased_at sft_zone=zone.clone() /></p>
+                                <section class="purchase" aria-label=say(Msg::PurchaseRegion)>
+                                    <h3>{say(Msg::YourPurchase)}</h3>
+                                    <p>{say(Msg::OrderLine { order: &p.order_id, product: &p.product_name })}</p>
+                                    <p>{bought.0} <ZonedTime instant=p.purchased_at sft_zone=zone.clone() /> {bought.1}</p>
                                 </section>
                             })}
-                            <ViewLink to=plan_link class="plan-link">"Every purchase and renewal of this plan →"</ViewLink>
+                            <ViewLink to=plan_link class="plan-link">{say(Msg::EveryPurchaseOfPlan)}</ViewLink>
                         </article>
                     }.into_any()
                 }
@@ -93,35 +104,39 @@ fn ValidityTable(
     zone: String,
     #[prop(into)] deadline: Signal<Option<Deadline>>,
 ) -> impl IntoView {
-    let mut rows = vec![("Plan".to_owned(), instance.starts_at, instance.expires_at)];
-    rows.extend(
-        instance
-            .benefits
-            .iter()
-            .map(|b| (kind_label(&b.kind).to_owned(), b.starts_at, b.expires_at)),
-    );
-    let governs = move |end: Option<chrono::DateTime<chrono::Utc>>| matches!(deadline.get(), Some(Deadline::EndsAt(at)) | Some(Deadline::EndedAt(at)) if Some(at) == end);
+    let locale = StoredValue::new(locale());
+    let say = move |msg: Msg<'_>| locale.with_value(|l| t(l, msg));
+    let mut rows = vec![(say(Msg::RowPlan), instance.starts_at, instance.expires_at)];
+    rows.extend(instance.benefits.iter().map(|b| {
+        let name = locale.with_value(|l| i18n::kind_label(l, &b.kind));
+        (name, b.starts_at, b.expires_at)
+    }));
+    let governs = move |end: Option<DateTime<Utc>>| matches!(deadline.get(), Some(Deadline::EndsAt(at)) | Some(Deadline::EndedAt(at)) if Some(at) == end);
     let plan_end = instance.expires_at;
     let explanation = move || {
-        match deadline.get() {
-        Some(Deadline::EndsAt(at)) if Some(at) != plan_end => {
-            "The marked allowance ends before the plan does, so that is when this add-on stops being useful."
-        }
-        Some(Deadline::EndsAt(_)) | Some(Deadline::EndedAt(_)) => "The plan's end governs this add-on.",
-        Some(Deadline::StartsAt(_)) => "This add-on has not started yet.",
-        None => "Validity starts when the eSIM first uses data.",
-    }
+        say(match deadline.get() {
+            Some(Deadline::EndsAt(at)) if Some(at) != plan_end => Msg::ValidityBenefitFirst,
+            Some(Deadline::EndsAt(_)) | Some(Deadline::EndedAt(_)) => Msg::ValidityPlanGoverns,
+            Some(Deadline::StartsAt(_)) => Msg::ValidityNotStarted,
+            None => Msg::ValidityOnFirstUse,
+        })
     };
-    let cell = move |at: Option<chrono::DateTime<chrono::Utc>>, zone: String| match at {
+    let cell = move |at: Option<DateTime<Utc>>, zone: String| match at {
         Some(instant) => view! { <ZonedTime instant sft_zone=zone /> }.into_any(),
-        None => view! { <span>"Not set yet"</span> }.into_any(),
+        None => view! { <span>{say(Msg::NotSetYet)}</span> }.into_any(),
     };
 
     view! {
-        <section class="validity" aria-label="Validity">
-            <h3>"Validity"</h3>
+        <section class="validity" aria-label=say(Msg::Validity)>
+            <h3>{say(Msg::Validity)}</h3>
             <table class="validity-table">
-                <thead><tr><th scope="col">"Allowance"</th><th scope="col">"Starts"</th><th scope="col">"Ends"</th></tr></thead>
+                <thead>
+                    <tr>
+                        <th scope="col">{say(Msg::ColumnAllowance)}</th>
+                        <th scope="col">{say(Msg::ColumnStarts)}</th>
+                        <th scope="col">{say(Msg::ColumnEnds)}</th>
+                    </tr>
+                </thead>
                 <tbody>
                     {rows.into_iter().map(|(name, start, end)| {
                         let zone = zone.clone();
@@ -129,7 +144,9 @@ fn ValidityTable(
                             <tr class:governs=move || governs(end)>
                                 <th scope="row">
                                     {name}
-                                    {move || governs(end).then(|| view! { <span class="governs-mark">" (governs)"</span> })}
+                                    {move || governs(end).then(|| view! {
+                                        <span class="governs-mark">{format!(" {}", say(Msg::Governs))}</span>
+                                    })}
                                 </th>
                                 <td>{cell(start, zone.clone())}</td>
                                 <td>{cell(end, zone)}</td>
@@ -143,40 +160,120 @@ fn ValidityTable(
     }
 }
 
+/// When a counter resets, on SFT's clock first (resets happen at its midnight) with the
+/// traveler's time beside it when the zones differ; the date too when it is not today.
+fn reset_time(locale: &Locale, at: DateTime<Utc>, zone: &str, now: DateTime<Utc>) -> String {
+    let tag = Some(locale.tag.as_str());
+    let soon = at - now < chrono::TimeDelta::hours(20);
+    let local = match soon {
+        true => format::time(at, tag),
+        false => format::date_time(at, tag),
+    };
+    if !format::zone_differs(at, zone) {
+        return local;
+    }
+    let sft = match soon {
+        true => format::time_in_zone(at, zone, tag),
+        false => format::date_time_in_zone(at, zone, tag),
+    };
+    let city = format::zone_city(zone);
+    t(
+        locale,
+        Msg::ZoneTimeFirst {
+            sft: &sft,
+            city: &city,
+            local: &local,
+        },
+    )
+}
+
+/// A counter as one sentence: "Full speed: 800 MB left today before speed drops to
+/// 256 kbps (limit 1 GB); resets at 00:00 Brussels time (23:00 your time)".
+fn counter_sentence(
+    locale: &Locale,
+    counter: &Counter,
+    units: UnitSystem,
+    zone: &str,
+    now: DateTime<Utc>,
+) -> String {
+    let status = counter_status(counter, now);
+    let (period, outcome) = (
+        CounterPeriod::from(status.period),
+        CounterOutcome::from(&status.action),
+    );
+    let limit = i18n::data_amount(locale, status.threshold, units);
+    let clause = match status.reached {
+        true => t(
+            locale,
+            Msg::CounterReached {
+                limit: &limit,
+                period,
+                outcome,
+            },
+        ),
+        false => {
+            let left = i18n::data_amount(locale, status.remaining, units);
+            let left = t(
+                locale,
+                Msg::CounterLeft {
+                    left: &left,
+                    period,
+                    outcome,
+                },
+            );
+            format!("{left} {}", t(locale, Msg::CounterLimit { limit: &limit }))
+        }
+    };
+    let clause = match status.resets_at {
+        Some(at) => {
+            let time = reset_time(locale, at, zone, now);
+            let resets = t(locale, Msg::CounterResetsAt { time: &time });
+            t(
+                locale,
+                Msg::Joined {
+                    first: &clause,
+                    second: &resets,
+                },
+            )
+        }
+        None => clause,
+    };
+    match (&status.action, status.reached) {
+        (CounterAction::Throttle { .. }, false) => {
+            let label = t(locale, Msg::FullSpeed);
+            t(
+                locale,
+                Msg::Labelled {
+                    label: &label,
+                    text: &clause,
+                },
+            )
+        }
+        _ => clause,
+    }
+}
+
 /// The counters as sentences.
 #[component]
-fn CounterList(
-    counters: Vec<Counter>,
-    units: addon_usage_core::units::UnitSystem,
-) -> impl IntoView {
+fn CounterList(counters: Vec<Counter>, units: UnitSystem, zone: String) -> impl IntoView {
     if counters.is_empty() {
         return ().into_any();
     }
-    let sentence = move |c: &Counter| {
-        let left = format_bytes((c.threshold_bytes - c.current_bytes).max(0), units);
-        let limit = format_bytes(c.threshold_bytes, units);
-        let period = match c.frequency.as_deref() {
-            Some("Daily") => " today",
-            Some("Monthly") => " this month",
-            _ => "",
-        };
-        let then = match &c.action {
-            CounterAction::Throttle { kbps } => format!("speed drops to {kbps} kbps"),
-            CounterAction::Block => "data stops".into(),
-            CounterAction::Redirect => "you are asked to buy more".into(),
-            CounterAction::Default => "use is charged outside the bundle".into(),
-            CounterAction::Other { text } => text.clone(),
-        };
-        if c.current_bytes >= c.threshold_bytes {
-            format!("{limit} limit reached{period}: {then}.")
-        } else {
-            format!("{left} left{period} before {then} (limit {limit}).")
-        }
+    let now = now_from_context().0;
+    let locale = locale();
+    let (title, name) = (t(&locale, Msg::Limits), t(&locale, Msg::Limits));
+    let sentences = move || {
+        let at = now.get();
+        counters
+            .iter()
+            .map(|c| view! { <li>{counter_sentence(&locale, c, units, &zone, at)}</li> })
+            .collect_view()
     };
+
     view! {
-        <section class="counters" aria-label="Limits">
-            <h3>"Limits"</h3>
-            <ul>{counters.iter().map(|c| view! { <li>{sentence(c)}</li> }).collect_view()}</ul>
+        <section class="counters" aria-label=name>
+            <h3>{title}</h3>
+            <ul>{sentences}</ul>
         </section>
     }
     .into_any()

@@ -1,27 +1,30 @@
 use leptos::prelude::*;
 
-use crate::components::{EndpointSection, LoadingNotice, SettingsPanel};
+use crate::components::{locale, EndpointSection, LoadingNotice, SettingsPanel};
 use crate::data::Data;
+use crate::i18n::{t, Msg};
 
 /// Every endpoint (eSIM) of the traveler with its add-ons.
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
     let endpoints = Memo::new(move |_| data.endpoints());
+    let locale = StoredValue::new(locale());
+    let say = move |msg: Msg<'_>| locale.with_value(|l| t(l, msg));
 
     view! {
         <div class="overview">
-            <h2 class="widget-title">"Your add-ons"</h2>
+            <h2 class="widget-title">{say(Msg::YourAddons)}</h2>
             {move || {
                 let endpoints = endpoints.get();
                 if endpoints.is_empty() {
                     return match data.traveler.get() {
                         None if data.problem.get().is_none() => {
-                            view! { <LoadingNotice text="Loading your eSIMs…" /> }.into_any()
+                            view! { <LoadingNotice text=say(Msg::LoadingEsims) /> }.into_any()
                         }
                         None => ().into_any(),
                         Some(_) => view! {
-                            <p class="empty">"You have no eSIMs with add-ons yet."</p>
+                            <p class="empty">{say(Msg::NoEsims)}</p>
                         }
                         .into_any(),
                     };

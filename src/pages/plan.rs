@@ -3,8 +3,9 @@ use addon_usage_core::status::instance_status;
 use leptos::prelude::*;
 
 use crate::clock::now_from_context;
-use crate::components::{widget_config, StatusBadge, ZonedTime};
+use crate::components::{around_slot, locale, widget_config, StatusBadge, ZonedTime, SLOT};
 use crate::data::Data;
+use crate::i18n::{t, Msg};
 use crate::routes::{View, ViewLink};
 
 /// Every instance of one add-on plan on an endpoint as a timeline: what was bought, what
@@ -14,6 +15,10 @@ pub fn PlanPage(endpoint: String, addon_id: String) -> impl IntoView {
     let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
     let now = now_from_context().0;
     let zone_override = widget_config().sft_time_zone;
+    let locale = StoredValue::new(locale());
+    let say = move |msg: Msg<'_>| locale.with_value(|l| t(l, msg));
+    let from = around_slot(&say(Msg::FromTime { time: SLOT }));
+    let until = around_slot(&say(Msg::UntilTime { time: SLOT }));
     let (ep, plan) = (endpoint.clone(), addon_id.clone());
     let timeline = Memo::new(move |_| {
         let snapshot = data.snapshots.with(|s| s.get(&ep).cloned())?;
@@ -40,32 +45,33 @@ pub fn PlanPage(endpoint: String, addon_id: String) -> impl IntoView {
 
     view! {
         <div class="plan-history">
-            <ViewLink to=View::Overview class="back-link">"← All add-ons"</ViewLink>
-            <h2>"Plan history"</h2>
+            <ViewLink to=View::Overview class="back-link">{say(Msg::BackToAll)}</ViewLink>
+            <h2>{say(Msg::PlanHistory)}</h2>
             {move || match timeline.get() {
-                None => view! { <p class="empty">"Nothing to show for this plan yet."</p> }.into_any(),
+                None => view! { <p class="empty">{say(Msg::NothingForPlan)}</p> }.into_any(),
                 Some((zone, rows)) => {
                     let name = rows.first().map(|(i, _)| i.plan_name.clone()).unwrap_or_default();
                     view! {
-                        <p class="addon-plan">{format!("{name} · add-on {addon_id}")}</p>
+                        <p class="addon-plan">{say(Msg::PlanHeading { plan: &name, addon: &addon_id })}</p>
                         <ol class="timeline">
                             {rows.into_iter().enumerate().map(|(n, (instance, purchase))| {
                                 let probe = instance.clone();
                                 let status = Signal::derive(move || instance_status(&probe, now.get()));
                                 let label = match (&purchase, n) {
-                                    (Some(p), _) => format!("Bought as {} (order {})", p.product_name, p.order_id),
-                                    (None, 0) => "Added by the operator".to_owned(),
-                                    (None, _) => format!("Renewal {}", n + 1),
+                                    (Some(p), _) => say(Msg::BoughtAs { product: &p.product_name, order: &p.order_id }),
+                                    (None, 0) => say(Msg::AddedByOperator),
+                                    (None, _) => say(Msg::Renewal { number: u32::try_from(n + 1).unwrap_or(u32::MAX) }),
                                 };
+                                let ((from_before, from_after), (until_before, until_after)) = (from.clone(), until.clone());
                                 let link = View::Addon { endpoint: endpoint.clone(), unique_id: instance.unique_id.clone() };
                                 view! {
                                     <li class="timeline-item" data-unique-id=instance.unique_id.clone()>
                                         <StatusBadge status />
                                         <ViewLink to=link>{label}</ViewLink>
                                         <p>
-                                            {instance.starts_at.map(|at| view! { "From " <ZonedTime instant=at sft_zone=zone.clone() /> })}
-                                            {instance.expires_at.map(|at| view! { " until " <ZonedTime instant=at sft_zone=zone.clone() /> })}
-                                            {instance.starts_at.is_none().then_some("Starts on first use")}
+                                            {instance.starts_at.map(|at| view! { {from_before} <ZonedTime instant=at sft_zone=zone.clone() /> {from_after} })}
+                                            {instance.expires_at.map(|at| view! { " " {until_before} <ZonedTime instant=at sft_zone=zone.clone() /> {until_after} })}
+                                            {instance.starts_at.is_none().then(|| say(Msg::StatusNotStarted))}
                                         </p>
                                     </li>
                                 }
