@@ -39,9 +39,12 @@ export const API_ERROR_NOISE = [
 
 /**
  * Waits until the page shows at least `min` cards (exactly `count` when given); on
- * time-out, says what the page showed instead.
+ * time-out, says what the page showed instead, and the page's errors when given.
  */
-export async function waitForCards(page, { selector = CARD, min = 1, count, timeout = 15_000 } = {}) {
+export async function waitForCards(
+  page,
+  { selector = CARD, min = 1, count, timeout = 15_000, errors = [] } = {},
+) {
   const cards = page.locator(selector);
   const deadline = Date.now() + timeout;
   for (;;) {
@@ -51,13 +54,16 @@ export async function waitForCards(page, { selector = CARD, min = 1, count, time
     }
     if (Date.now() > deadline) {
       const text = await page
-        .locator('addon-usage')
-        .first()
-        .innerText({ timeout: 1_000 })
+        .evaluate(() =>
+          [...document.querySelectorAll('addon-usage')]
+            .map((host) => host.shadowRoot?.textContent ?? '(no shadow root)')
+            .join(' | '),
+        )
         .catch((error) => `unreadable: ${error.message}`);
       throw new Error(
         `expected ${count ?? `at least ${min}`} cards (${selector}) within ${timeout} ms; ` +
-          `saw ${seen}; the widget showed: ${text.slice(0, 600)}`,
+          `saw ${seen}; the widget showed: "${text.slice(0, 600)}"` +
+          (errors.length ? `; page errors so far: ${errors.slice(0, 3).join(' | ')}` : ''),
       );
     }
     await page.waitForTimeout(100);
