@@ -1,8 +1,9 @@
-//! Project automation: `cargo xtask demo` and `cargo xtask test`.
+//! Project automation: `cargo xtask demo`, `cargo xtask test` and `cargo xtask bench`.
 //!
 //! Standard library only, so it compiles in seconds on a fresh clone. Both commands
 //! install the tools they need when missing (see `tools`), then build and run.
 
+mod bench;
 mod build;
 mod demo;
 mod shell;
@@ -20,6 +21,8 @@ Usage:
                                 on http://127.0.0.1:N/ (default 8080) until Ctrl-C
   cargo xtask test [--skip-e2e] install missing tools, then run formatting, clippy, native
                                 tests, browser component tests and the end-to-end test
+  cargo xtask bench             measure size, first paint, rendering and proxy throughput
+                                beside same-run baselines; writes BENCHMARKS.md
   cargo xtask help              show this text
 ";
 
@@ -28,6 +31,7 @@ Usage:
 enum Task {
     Demo { port: u16 },
     Test(TestOptions),
+    Bench,
     Help,
 }
 
@@ -47,6 +51,7 @@ fn main() -> ExitCode {
     let result = match task {
         Task::Demo { port } => demo::run(&repo, port),
         Task::Test(options) => test::run_all(&repo, options),
+        Task::Bench => bench::run(&repo),
         Task::Help => {
             print!("{USAGE}");
             Ok(())
@@ -72,6 +77,8 @@ fn parse(args: &[String]) -> Result<Task, String> {
     match command {
         "demo" => parse_demo(rest),
         "test" => parse_test(rest),
+        "bench" if rest.is_empty() => Ok(Task::Bench),
+        "bench" => Err(format!("unknown option `{}` for bench", rest[0])),
         "help" | "--help" | "-h" => Ok(Task::Help),
         other => Err(format!("unknown command `{other}`")),
     }
@@ -139,6 +146,7 @@ mod tests {
                 "test --skip-e2e",
                 Task::Test(TestOptions { skip_e2e: true }),
             ),
+            ("bench", Task::Bench),
             ("help", Task::Help),
             ("--help", Task::Help),
         ];
@@ -158,6 +166,7 @@ mod tests {
             ("demo --port eighty", "1 to 65535"),
             ("demo --verbose", "unknown option"),
             ("test --fast", "unknown option"),
+            ("bench --quick", "unknown option"),
         ];
 
         for (line, reason) in cases {
