@@ -59,9 +59,12 @@ async function simulatorInstances(endpointId) {
   }));
 }
 
-/** What the widget shows for every card of `ENDPOINT`, read from the DOM contract. */
+/**
+ * What the widget shows for every card of `ENDPOINT`, read from the DOM contract. The widget
+ * renders into an open shadow root; Playwright's CSS locators reach into it.
+ */
 async function renderedCards(page) {
-  return page.$$eval(CARD, (cards) =>
+  return page.locator(CARD).evaluateAll((cards) =>
     cards.map((card) => ({
       uniqueId: card.dataset.uniqueId,
       status: card.dataset.status,
@@ -90,31 +93,35 @@ async function openWidget(context, expectedCount, allowedErrors = []) {
   const page = await context.newPage();
   const errors = watchErrors(page, allowedErrors);
   await page.goto(proxy.url);
-  await waitForCards(page, expectedCount);
+  await waitForCards(page, expectedCount, errors);
   return { page, errors };
 }
 
-/** Waits for exactly `expectedCount` cards; on time-out, says what the page showed instead. */
-async function waitForCards(page, expectedCount, timeout = 15_000) {
-  try {
-    await page.waitForFunction(
-      ({ selector, count }) => document.querySelectorAll(selector).length === count,
-      { selector: CARD, count: expectedCount },
-      { timeout },
-    );
-  } catch (error) {
-    const seen = await page
-      .evaluate((selector) => ({
-        cards: document.querySelectorAll(selector).length,
-        alerts: [...document.querySelectorAll('[role=alert]')].map((a) => a.textContent.trim()),
-        text: document.body?.innerText.slice(0, 400) ?? '',
-      }), CARD)
-      .catch((cause) => ({ unreadable: String(cause) }));
-    throw new Error(
-      `expected ${expectedCount} cards within ${timeout} ms; the page showed ` +
-        `${JSON.stringify(seen)}. Cause: ${error.message}`,
-    );
+/**
+ * Waits for exactly `expectedCount` cards; on time-out, says what the page showed instead
+ * and which errors it logged.
+ */
+async function waitForCards(page, expectedCount, errors, timeout = 15_000) {
+  const cards = page.locator(CARD);
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if ((await cards.count()) === expectedCount) {
+      return;
+    }
+    await page.waitForTimeout(50);
   }
+
+  const seen = {
+    cards: await cards.count(),
+    alerts: await page.locator('[role=alert]').allTextContents(),
+    text: (await page.locator('.addon-usage').first().innerText({ timeout: 1_000 }).catch(
+      async () => page.locator('body').innerText(),
+    )).slice(0, 400),
+  };
+  throw new Error(
+    `expected ${expectedCount} cards within ${timeout} ms; the page showed ` +
+      `${JSON.stringify(seen)}; errors logged: ${JSON.stringify(errors)}`,
+  );
 }
 
 /** Sorts benefit tuples so that two lists compare regardless of order. */
@@ -138,7 +145,7 @@ describe('the demo traveler in the widget', () => {
         heading: section.querySelector('h2, h3')?.textContent ?? '',
       })),
     );
-    const asOf = page.locator(`${SECTION} [data-testid=as-of]`);
+    const asOf = page.locator('[data-testid=as-of]').first();
 
     assert.ok(instances.length > 0, 'the simulator should seed add-ons for the demo endpoint');
     for (const endpoint of traveler.endpoints) {
@@ -226,7 +233,7 @@ describe('the demo traveler in the widget', () => {
     } catch (error) {
       assert.fail(`reloading offline failed (is the service worker caching the page?): ${error}`);
     }
-    await waitForCards(page, instances.length);
+    await waitForCards(page, instances.length, errors);
     const offline = (await renderedCards(page)).map((card) => card.uniqueId).sort();
 
     assert.deepEqual(offline, online);
@@ -249,7 +256,7 @@ describe('the demo traveler in the widget', () => {
     });
 
     await page.reload({ waitUntil: 'domcontentloaded' });
-    await waitForCards(page, instances.length, API_DELAY_MS + 10_000);
+    await waitForCards(page, instances.length, errors, API_DELAY_MS + 10_000);
     const shownBeforeApi = !apiAnswered;
 
     assert.ok(shownBeforeApi, 'cards should come from localStorage before the API answers');
@@ -261,7 +268,8 @@ describe('the demo traveler in the widget', () => {
 
   test('has no serious or critical accessibility violations (axe-core)', async () => {
     const instances = await simulatorInstances(ENDPOINT);
-    const context = await browser.newContext();
+    // The page's CSP rightly refuses inline scripts; let the axe-core script in anyway.
+    const context = await browser.newContext({ bypassCSP: true });
     const { page, errors } = await openWidget(context, instances.length);
 
     await page.addScriptTag({ path: path.join(repoRoot, 'node_modules/axe-core/axe.min.js') });
