@@ -278,3 +278,68 @@ fn CounterList(counters: Vec<Counter>, units: UnitSystem, zone: String) -> impl 
     }
     .into_any()
 }
+
+// In the browser only: the sentences go through `Intl`.
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    use chrono::TimeZone;
+    use wasm_bindgen_test::*;
+
+    use super::*;
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    const BRUSSELS: &str = "Europe/Brussels";
+
+    fn daily_throttle(current_bytes: i64, resets_at: Option<DateTime<Utc>>) -> Counter {
+        Counter {
+            counter_id: "77".into(),
+            name: "Daily_Data".into(),
+            frequency: Some("Daily".into()),
+            threshold_bytes: 2_000_000_000,
+            current_bytes,
+            action: CounterAction::Throttle { kbps: 512 },
+            resets_at,
+        }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_counter_says_what_is_left_what_happens_and_when_it_resets_on_sft_time() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 4, 16, 0, 0).unwrap();
+        let midnight_in_brussels = Utc.with_ymd_and_hms(2026, 12, 4, 23, 0, 0).unwrap();
+        let counter = daily_throttle(800_000_000, Some(midnight_in_brussels));
+        let en = Locale::default();
+
+        let line = counter_sentence(&en, &counter, UnitSystem::Decimal, BRUSSELS, now);
+
+        let local = format::time(midnight_in_brussels, Some("en"));
+        let resets = match format::zone_differs(midnight_in_brussels, BRUSSELS) {
+            true => {
+                let sft = format::time_in_zone(midnight_in_brussels, BRUSSELS, Some("en"));
+                format!("{sft} Brussels time ({local} your time)")
+            }
+            false => local,
+        };
+        assert_eq!(
+            line,
+            format!(
+                "Full speed: 1.2 GB left today before speed drops to 512 kbps (limit 2 GB); \
+                 resets at {resets}"
+            )
+        );
+    }
+
+    #[wasm_bindgen_test]
+    fn a_reached_counter_says_what_happens_now_in_the_travelers_language() {
+        let now = Utc.with_ymd_and_hms(2026, 12, 4, 16, 0, 0).unwrap();
+        let counter = daily_throttle(2_500_000_000, None);
+        let fr = Locale::from_tag("fr").expect("French has a catalog");
+
+        let line = counter_sentence(&fr, &counter, UnitSystem::Decimal, BRUSSELS, now);
+
+        assert_eq!(
+            line.replace('\u{a0}', " "),
+            "Plafond de 2 Go atteint aujourd'hui : débit réduit à 512 kbit/s"
+        );
+    }
+}
