@@ -20,12 +20,14 @@ const SCREENSHOTS = path.join(repoRoot, 'docs', 'screenshots');
 const API_DELAY_MS = 3_000;
 
 /**
- * Chromium logs each request to the proxy (API, token) that fails while the network is cut;
- * those are expected. Anything else, such as a page error, still fails the test.
+ * Chromium logs each request to the proxy (API, token) that fails while the network is cut
+ * (ERR_FAILED when the service worker answered it with an error); those are expected.
+ * Anything else, such as a page error or a CSP violation, still fails the test.
  */
 const OFFLINE_NOISE = [
   new RegExp(
-    String.raw`^console\.error: Failed to load resource: net::ERR_INTERNET_DISCONNECTED ` +
+    String.raw`^console\.error: Failed to load resource: ` +
+      String.raw`net::(ERR_INTERNET_DISCONNECTED|ERR_FAILED) ` +
       String.raw`\(http://127\.0\.0\.1:\d+/`,
   ),
 ];
