@@ -114,7 +114,13 @@ fn mount(host: web_sys::HtmlElement, root: web_sys::ShadowRoot) -> u32 {
 
     let config = WidgetConfig::from_host(&host);
     if config.offline_shell {
-        crate::register_service_worker();
+        // Relative to the widget's base, not to the page: a deep link such as
+        // /addon/880154/5512001 must not look for /addon/880154/sw.js.
+        let script = match &config.route_mode {
+            crate::config::RouteMode::History { base } => format!("{base}/sw.js"),
+            crate::config::RouteMode::State => "sw.js".to_owned(),
+        };
+        crate::register_service_worker(&script);
     }
     let host_for_app = Host(host);
     let handle = leptos::mount::mount_to(container, move || {

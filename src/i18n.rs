@@ -97,12 +97,26 @@ pub fn resolve_locale(attribute: Option<&str>) -> Locale {
     first_supported(candidates.iter().map(String::as_str))
 }
 
-/// The first candidate the widget has a catalog for, else English.
+/// The first candidate the widget has a catalog for, else English. A bare language
+/// ("en") takes the region of a later candidate of the same language ("en-GB"), so a
+/// page that says only `lang="en"` still gets the traveler's own date and number style.
 fn first_supported<'a>(candidates: impl IntoIterator<Item = &'a str>) -> Locale {
-    candidates
-        .into_iter()
-        .find_map(Locale::from_tag)
-        .unwrap_or_default()
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let Some((index, chosen)) = candidates
+        .iter()
+        .enumerate()
+        .find_map(|(i, c)| Locale::from_tag(c).map(|l| (i, l)))
+    else {
+        return Locale::default();
+    };
+    if chosen.tag.contains('-') {
+        return chosen;
+    }
+    candidates[index + 1..]
+        .iter()
+        .filter_map(|c| Locale::from_tag(c))
+        .find(|l| l.catalog == chosen.catalog && l.tag.contains('-'))
+        .unwrap_or(chosen)
 }
 
 /// How often a counter resets, for its sentences.
@@ -2030,7 +2044,7 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn the_first_candidate_with_a_catalog_decides_the_locale() {
-        let cases: [(&[&str], Lang, &str); 9] = [
+        let cases: [(&[&str], Lang, &str); 12] = [
             (&["fr-CA", "de"], Lang::Fr, "fr-CA"),
             (&["de_AT"], Lang::De, "de-AT"),
             (&["ES-mx"], Lang::Es, "es-MX"),
@@ -2040,6 +2054,10 @@ mod tests {
             (&["not a tag!", "fr"], Lang::Fr, "fr"),
             (&["ja", "zh-Hant"], Lang::En, "en"),
             (&[], Lang::En, "en"),
+            // A bare language borrows the region of a later candidate of that language.
+            (&["en", "en-GB", "en"], Lang::En, "en-GB"),
+            (&["fr", "de-CH", "fr-BE"], Lang::Fr, "fr-BE"),
+            (&["de", "fr-FR"], Lang::De, "de"),
         ];
 
         for (candidates, catalog, tag) in cases {

@@ -98,13 +98,14 @@ pub fn start() {
     element::define();
 }
 
-/// Registers `sw.js`, which keeps the page's own files for offline reloads. A failure
-/// only costs offline reloads, so it is logged, not shown.
-pub(crate) fn register_service_worker() {
+/// Registers the service worker at `script` (`sw.js` beside the page's files), which keeps
+/// them for offline reloads. A failure only costs offline reloads, so it is logged, not
+/// shown.
+pub(crate) fn register_service_worker(script: &str) {
     let Some(window) = web_sys::window() else {
         return;
     };
-    let promise = window.navigator().service_worker().register("sw.js");
+    let promise = window.navigator().service_worker().register(script);
     wasm_bindgen_futures::spawn_local(async move {
         if let Err(error) = wasm_bindgen_futures::JsFuture::from(promise).await {
             web_sys::console::warn_2(&"addon-usage: offline support unavailable".into(), &error);

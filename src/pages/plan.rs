@@ -1,4 +1,4 @@
-use addon_usage_core::correlate::correlate;
+use addon_usage_core::correlate::{correlate_all, CorrelateOptions};
 use addon_usage_core::status::instance_status;
 use leptos::prelude::*;
 
@@ -23,20 +23,26 @@ pub fn PlanPage(endpoint: String, addon_id: String) -> impl IntoView {
     let timeline = Memo::new(move |_| {
         let snapshot = data.snapshots.with(|s| s.get(&ep).cloned())?;
         let purchases = data.purchases();
-        let matches = correlate(&snapshot.endpoint_id, &snapshot.instances, &purchases);
+        let links = correlate_all(
+            &snapshot.endpoint_id,
+            &snapshot.instances,
+            &purchases,
+            chrono::Utc::now(),
+            &CorrelateOptions::default(),
+        );
         let mut rows: Vec<_> = snapshot
             .instances
             .iter()
             .enumerate()
             .filter(|(_, i)| i.addon_id == plan)
             .map(|(index, i)| {
-                (
-                    i.clone(),
-                    matches.purchase_of[index].map(|p| purchases[p].clone()),
-                )
+                let link = links.iter().find(|c| c.instance == Some(index));
+                let purchase = link.and_then(|c| c.purchase).map(|p| purchases[p].clone());
+                let renewal = link.and_then(|c| c.renewal_number).unwrap_or(1);
+                (i.clone(), purchase, renewal)
             })
             .collect();
-        rows.sort_by_key(|(i, _)| (i.starts_at.is_none(), i.starts_at));
+        rows.sort_by_key(|(i, _, _)| (i.starts_at.is_none(), i.starts_at));
         Some((
             zone_override.clone().unwrap_or(snapshot.sft_time_zone),
             rows,
@@ -50,17 +56,18 @@ pub fn PlanPage(endpoint: String, addon_id: String) -> impl IntoView {
             {move || match timeline.get() {
                 None => view! { <p class="empty">{say(Msg::NothingForPlan)}</p> }.into_any(),
                 Some((zone, rows)) => {
-                    let name = rows.first().map(|(i, _)| i.plan_name.clone()).unwrap_or_default();
+                    let name = rows.first().map(|(i, _, _)| i.plan_name.clone()).unwrap_or_default();
                     view! {
                         <p class="addon-plan">{say(Msg::PlanHeading { plan: &name, addon: &addon_id })}</p>
                         <ol class="timeline">
-                            {rows.into_iter().enumerate().map(|(n, (instance, purchase))| {
+                            {rows.into_iter().map(|(instance, purchase, renewal)| {
                                 let probe = instance.clone();
                                 let status = Signal::derive(move || instance_status(&probe, now.get()));
-                                let label = match (&purchase, n) {
+                                // Numbered like the cards: the first renewal is "Renewal 1".
+                                let label = match (&purchase, renewal) {
+                                    (_, n) if n > 1 => say(Msg::Renewal { number: n - 1 }),
                                     (Some(p), _) => say(Msg::BoughtAs { product: &p.product_name, order: &p.order_id }),
-                                    (None, 0) => say(Msg::AddedByOperator),
-                                    (None, _) => say(Msg::Renewal { number: u32::try_from(n + 1).unwrap_or(u32::MAX) }),
+                                    (None, _) => say(Msg::AddedByOperator),
                                 };
                                 let ((from_before, from_after), (until_before, until_after)) = (from.clone(), until.clone());
                                 let link = View::Addon { endpoint: endpoint.clone(), unique_id: instance.unique_id.clone() };

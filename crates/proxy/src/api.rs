@@ -422,11 +422,16 @@ async fn fetch_snapshot(
     let fetched_at = (state.clock)();
 
     let total = details.instances.len();
-    let instances: Vec<_> = details
+    let mut instances: Vec<_> = details
         .instances
         .into_iter()
         .filter(|i| matches_filter(i, filter))
         .collect();
+    // When each counter resets (next local midnight or 1st of the month in the SFT
+    // account's zone), so the widget can say "resets at 00:00 SFT time".
+    if let Ok(zone) = addon_usage_core::time::parse_zone(&state.sft_time_zone) {
+        addon_usage_core::counters::fill_next_resets(&mut instances, fetched_at, zone);
+    }
     if instances.len() < total {
         tracing::warn!(
             endpoint_id,

@@ -66,6 +66,37 @@ async fn addons_carry_the_simulators_figures() {
 }
 
 #[tokio::test]
+async fn counters_say_when_they_reset_at_the_next_sft_midnight_or_month_start() {
+    let proxy = uncached_proxy().await;
+    let now = simulator(&proxy).now();
+
+    let snapshot = addons(&proxy, "/api/v1/endpoints/880154/addons").await;
+
+    let counters: Vec<_> = snapshot
+        .instances
+        .iter()
+        .flat_map(|i| &i.counters)
+        .collect();
+    assert!(!counters.is_empty());
+    for counter in counters {
+        let reset = counter.resets_at.expect("every demo counter has a period");
+        let next_midnight = (now.date_naive() + chrono::Days::new(1))
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        match counter.frequency.as_deref() {
+            Some("Daily") => assert_eq!(reset.naive_utc(), next_midnight, "{}", counter.name),
+            Some("Monthly") => {
+                assert!(
+                    reset > now && reset.naive_utc().format("%d %H:%M").to_string() == "01 00:00"
+                )
+            }
+            other => panic!("unexpected frequency {other:?}"),
+        }
+    }
+    proxy.shutdown().await;
+}
+
+#[tokio::test]
 async fn addons_in_another_time_zone_keep_the_same_instants() {
     let proxy = proxy_with(Path::new("/nonexistent"), |c| {
         c.sft_time_zone = "Europe/Brussels".into();
