@@ -29,8 +29,11 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  const own = url.origin === self.location.origin && !url.pathname.includes("/api/");
-  if (request.method !== "GET" || !own) return;
+  // Only the page and its own files: never API answers or tokens (they are personal and
+  // live in the widget's own storage, or nowhere).
+  const own = url.origin === self.location.origin;
+  const shellFile = /\.(?:js|wasm|css|html)$/.test(url.pathname) && !url.pathname.startsWith("/demo/");
+  if (request.method !== "GET" || !own || !(request.mode === "navigate" || shellFile)) return;
 
   event.respondWith(
     fetch(request)
