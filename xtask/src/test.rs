@@ -1,6 +1,8 @@
 //! `cargo xtask test`: every check and test, in order, failing fast, with a timed summary.
 
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use crate::build;
@@ -30,7 +32,8 @@ enum Outcome {
 
 /// Runs every step; returns an error (already reported) when one fails.
 pub fn run_all(repo: &Path, options: TestOptions) -> Result<(), String> {
-    let steps = plan(repo, options);
+    let corpus = Rc::new(RefCell::new(None::<String>));
+    let steps = plan(repo, options, Rc::clone(&corpus));
     let mut outcomes = Vec::with_capacity(steps.len());
     let mut failure = None;
 
@@ -58,6 +61,9 @@ pub fn run_all(repo: &Path, options: TestOptions) -> Result<(), String> {
 
     let names: Vec<&str> = steps.iter().map(|step| step.name).collect();
     println!();
+    if let Some(line) = corpus.borrow().as_deref() {
+        println!("robustness {line}");
+    }
     print!("{}", summary(&names, &outcomes));
 
     match failure {
@@ -67,7 +73,7 @@ pub fn run_all(repo: &Path, options: TestOptions) -> Result<(), String> {
 }
 
 /// The steps in the order they run.
-fn plan(repo: &Path, options: TestOptions) -> Vec<Step<'_>> {
+fn plan(repo: &Path, options: TestOptions, corpus: Rc<RefCell<Option<String>>>) -> Vec<Step<'_>> {
     let cargo_step =
         move |args: &'static [&'static str]| move || run(&mut command(&cargo(), args, repo));
 
@@ -119,6 +125,13 @@ fn plan(repo: &Path, options: TestOptions) -> Vec<Step<'_>> {
         Step {
             name: "native tests",
             action: Box::new(cargo_step(&["test", "--workspace"])),
+        },
+        Step {
+            name: "hostile-input corpus",
+            action: Box::new(move || {
+                *corpus.borrow_mut() = Some(corpus_summary(repo)?);
+                Ok(())
+            }),
         },
         Step {
             name: "browser component tests",
@@ -221,6 +234,36 @@ fn summary(names: &[&str], outcomes: &[Outcome]) -> String {
     text
 }
 
+/// Runs the malformed-answer corpus on its own and returns its `corpus: N cases, M
+/// failed` line, so the run's summary can state the corpus size.
+fn corpus_summary(repo: &Path) -> Result<String, String> {
+    let args = [
+        "test",
+        "-q",
+        "-p",
+        "addon-usage-core",
+        "--test",
+        "malformed_corpus",
+        "--",
+        "--nocapture",
+    ];
+    let output = command(&cargo(), &args, repo)
+        .output()
+        .map_err(|err| format!("cannot run the corpus: {err}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    print!("{stdout}");
+    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+    let line = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("corpus:"))
+        .map(|l| l.trim().to_owned());
+    match (output.status.success(), line) {
+        (true, Some(line)) => Ok(line),
+        (true, None) => Err("the corpus printed no summary line".into()),
+        (false, _) => Err("the corpus has failures".into()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -248,8 +291,9 @@ mod tests {
     fn skipping_e2e_drops_the_release_builds_and_the_browser_run() {
         let repo = Path::new("/repo");
 
-        let full = plan(repo, TestOptions::default()).len();
-        let skipped = plan(repo, TestOptions { skip_e2e: true }).len();
+        let corpus = Rc::new(RefCell::new(None));
+        let full = plan(repo, TestOptions::default(), Rc::clone(&corpus)).len();
+        let skipped = plan(repo, TestOptions { skip_e2e: true }, corpus).len();
 
         assert_eq!(full - skipped, 3);
     }
