@@ -2,6 +2,8 @@
 //! ticking once a second, the last answer kept in localStorage. Just enough to pull in
 //! each dependency the widget uses, so that the difference to the widget is its own code.
 
+use std::time::Duration;
+
 use chrono::{DateTime, Utc};
 use gloo_net::http::Request;
 use leptos::prelude::*;
@@ -26,6 +28,8 @@ enum LoadError {
 }
 
 async fn load() -> Result<Vec<Item>, LoadError> {
+    // Lets the loading text paint before the request starts.
+    gloo_timers::future::TimeoutFuture::new(0).await;
     let response = Request::get("/api/items")
         .send()
         .await
@@ -48,8 +52,10 @@ async fn load() -> Result<Vec<Item>, LoadError> {
 #[component]
 fn App() -> impl IntoView {
     let (now, set_now) = signal(Utc::now());
-    let ticker = gloo_timers::callback::Interval::new(1_000, move || set_now.set(Utc::now()));
-    on_cleanup(move || drop(ticker));
+    let ticker = set_interval_with_handle(move || set_now.set(Utc::now()), Duration::from_secs(1));
+    if let Ok(handle) = ticker {
+        on_cleanup(move || handle.clear());
+    }
     let items = LocalResource::new(load);
 
     view! {
