@@ -1827,6 +1827,12 @@ pub fn span(locale: &Locale, seconds: i64) -> String {
     if parts.iter().any(String::is_empty) {
         return short_span(seconds);
     }
+    // "1 h", not "1 h 0 min"; "2 days", not "2 days 0 h". Under an hour both parts stay,
+    // so a ticking countdown keeps its shape ("4 min 05 s").
+    let whole = (days > 0 && hours == 0) || (days == 0 && hours > 0 && minutes == 0);
+    if whole {
+        return parts[0].clone();
+    }
     parts.join(" ")
 }
 
@@ -2245,7 +2251,9 @@ mod tests {
             ("de", long, "16 Tage 9 Std."),
             ("es", long, "16 días 9 h"),
             ("en", 86_400 + 3_600, "1 day 1 h"),
-            ("de", 86_400, "1 Tag 0 Std."),
+            ("de", 86_400, "1 Tag"),
+            ("en", 3_600, "1 h"),
+            ("en", 2 * 86_400 + 59, "2 days"),
             ("en", 5 * 3_600 + 12 * 60 + 7, "5 h 12 min"),
             ("de", 5 * 3_600 + 12 * 60, "5 Std. 12 Min."),
             ("en", 4 * 60 + 5, "4 min 05 s"),

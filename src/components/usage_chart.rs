@@ -103,10 +103,12 @@ pub fn UsageChart(
     view! {
         <div class="usage-chart">
             <h4>{heading}</h4>
-            <svg class="sparkline" viewBox=format!("0 0 {WIDTH} {HEIGHT}") aria-hidden="true" focusable="false">
-                <path class="history-line" d=move || lines().history_path()></path>
-                <path class="forecast-line" d=move || lines().forecast_path()></path>
-            </svg>
+            <Show when=move || { history.with(|h| h.readings.len() >= 2) }>
+                <svg class="sparkline" viewBox=format!("0 0 {WIDTH} {HEIGHT}") aria-hidden="true" focusable="false">
+                    <path class="history-line" d=move || lines().history_path()></path>
+                    <path class="forecast-line" d=move || lines().forecast_path()></path>
+                </svg>
+            </Show>
             <p class="forecast-text">{sentence}</p>
         </div>
     }
