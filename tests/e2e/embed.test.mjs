@@ -12,7 +12,14 @@ import { after, before, describe, test } from 'node:test';
 
 import { launchBrowser, watchErrors } from './support/browser.mjs';
 import { repoRoot, startProxy } from './support/proxy.mjs';
-import { CARD, NO_RATE_LIMIT, TEN_GB, cardOf, waitForCards } from './support/widget.mjs';
+import {
+  CARD,
+  NO_RATE_LIMIT,
+  TEN_GB,
+  cardOf,
+  demoCardCount,
+  waitForCards,
+} from './support/widget.mjs';
 
 const SCREENSHOTS = path.join(repoRoot, 'docs', 'screenshots');
 /** axe-core's source. The proxy's CSP forbids inline scripts, so `addScriptTag` cannot
@@ -27,10 +34,13 @@ const DESKTOP = { viewport: { width: 1280, height: 800 }, isMobile: false, devic
 
 let proxy;
 let browser;
+/** Every card of the demo traveler (both eSIMs). */
+let allCards;
 
 before(async () => {
   proxy = await startProxy({ extraArgs: NO_RATE_LIMIT });
   browser = await launchBrowser();
+  allCards = await demoCardCount(proxy);
 });
 
 after(async () => {
@@ -97,7 +107,7 @@ describe('embedding: accessibility, CSP, isolation, theming, keyboard, screensho
       const found = [];
 
       await page.goto(proxy.url);
-      await waitForCards(page, { min: 5, errors });
+      await waitForCards(page, { count: allCards, errors });
       found.push(...(await axeViolations(page)).map((v) => `overview: ${v}`));
 
       await page.locator(`${cardOf(TEN_GB)} .addon-name a`).click();
@@ -119,7 +129,7 @@ describe('embedding: accessibility, CSP, isolation, theming, keyboard, screensho
       const errors = watchErrors(page);
 
       await page.goto(`${proxy.url}/portal.html`);
-      await waitForCards(page, { min: 5, errors });
+      await waitForCards(page, { count: allCards, errors });
 
       assert.deepEqual(await axeViolations(page), []);
       assert.deepEqual(errors, []);
@@ -138,7 +148,7 @@ describe('embedding: accessibility, CSP, isolation, theming, keyboard, screensho
     assert.match(policy, /script-src 'self' 'wasm-unsafe-eval' 'sha256-[A-Za-z0-9+/=]+'/);
     assert.match(policy, /style-src 'self'(;|$)/);
     assert.doesNotMatch(policy, /'unsafe-eval'|'unsafe-inline'/);
-    await waitForCards(page, { min: 5, errors });
+    await waitForCards(page, { count: allCards, errors });
     await page.locator(`${cardOf(TEN_GB)} .addon-name a`).click();
     await page.locator('addon-usage .addon-detail').waitFor();
     assert.deepEqual(await page.evaluate(() => window.__csp), [], 'first visit');
@@ -154,7 +164,7 @@ describe('embedding: accessibility, CSP, isolation, theming, keyboard, screensho
         /script-src 'self'/,
         `second visit of ${where}: the page's policy, not "${againPolicy}"`,
       );
-      await waitForCards(again, { min: 5, errors: againErrors });
+      await waitForCards(again, { count: allCards, errors: againErrors });
       assert.deepEqual(await again.evaluate(() => window.__csp), [], `second visit of ${where}`);
       assert.deepEqual(againErrors, [], `second visit of ${where}`);
     }
@@ -168,7 +178,7 @@ describe('embedding: accessibility, CSP, isolation, theming, keyboard, screensho
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(`${proxy.url}/portal.html`);
-    await waitForCards(page, { min: 5, errors });
+    await waitForCards(page, { count: allCards, errors });
 
     const style = (selector, property) =>
       page.locator(selector).first().evaluate((el, p) => getComputedStyle(el)[p], property);
@@ -194,7 +204,7 @@ describe('embedding: accessibility, CSP, isolation, theming, keyboard, screensho
     const errors = watchErrors(page);
     const url = `${proxy.url}/portal.html`;
     await page.goto(url);
-    await waitForCards(page, { min: 5, errors });
+    await waitForCards(page, { count: allCards, errors });
 
     let focused = null;
     const path = [];
@@ -232,7 +242,7 @@ describe('embedding: accessibility, CSP, isolation, theming, keyboard, screensho
       const page = await context.newPage();
       const errors = watchErrors(page);
       await page.goto(`${proxy.url}${where}`);
-      await waitForCards(page, { min: 5, errors });
+      await waitForCards(page, { count: allCards, errors });
       if (open) {
         await page.locator(`${cardOf(open)} .addon-name a`).click();
         await page.locator('addon-usage .addon-detail').waitFor();

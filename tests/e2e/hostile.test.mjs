@@ -23,6 +23,7 @@ import {
   refreshMessage,
   simulator,
   travelerToken,
+  demoCardCount,
   waitForCards,
   widgetKeys,
 } from './support/widget.mjs';
@@ -38,6 +39,8 @@ const HOSTILE_HOST_CSS = '\n* { all: unset !important; font-size: 40px !importan
 
 let proxy;
 let browser;
+/** Every card of the demo traveler (both eSIMs). */
+let allCards;
 let sim;
 
 before(async () => {
@@ -58,6 +61,7 @@ before(async () => {
     ],
   });
   browser = await launchBrowser();
+  allCards = await demoCardCount(proxy);
   sim = simulator(proxy);
 });
 
@@ -117,7 +121,7 @@ describe('hostile and broken input', () => {
     });
 
     await page.goto(proxy.url);
-    await waitForCards(page, { min: 5, errors });
+    await waitForCards(page, { count: allCards, errors });
     const name = async (uniqueId) =>
       (await page.locator(`${cardOf(uniqueId)} .addon-name`).textContent()).trim();
     assert.equal(await name(TEN_GB), IMG_NAME, 'the <img> name, as text');
@@ -160,7 +164,7 @@ describe('hostile and broken input', () => {
       await route.fulfill({ response, body: (await response.text()) + HOSTILE_HOST_CSS });
     });
     await page.goto(`${proxy.url}/portal.html`);
-    await waitForCards(page, { min: 5, errors });
+    await waitForCards(page, { count: allCards, errors });
 
     const hostFont = await page.locator('main h1').evaluate((el) => getComputedStyle(el).fontSize);
     assert.equal(hostFont, '40px', 'the hostile CSS is in force on the host page');
@@ -247,7 +251,7 @@ describe('hostile and broken input', () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(`${proxy.url}/portal.html`);
-    await waitForCards(page, { min: 5, errors });
+    await waitForCards(page, { count: allCards, errors });
     await page.waitForTimeout(1_000);
     const cards = await page.locator(CARD).count();
     const one = await page.evaluate(() => window.__live());
@@ -283,7 +287,7 @@ describe('hostile and broken input', () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(`${proxy.url}/portal.html`);
-    await waitForCards(page, { min: 5, errors });
+    await waitForCards(page, { count: allCards, errors });
     const first = 'addon-usage[traveler="demo-traveler"]';
 
     // A second traveler who owns only the Japan eSIM, with a token the portal signed.
@@ -334,7 +338,7 @@ describe('hostile and broken input', () => {
     const page = await context.newPage();
     const errors = watchErrors(page, API_ERROR_NOISE);
     await page.goto(proxy.url);
-    await waitForCards(page, { min: 5, errors });
+    await waitForCards(page, { count: allCards, errors });
     const figures = await readCards(page);
     const notice = page.locator('addon-usage .notice--error[role=alert]');
 

@@ -21,6 +21,7 @@ import {
   recordRequests,
   refreshMessage,
   simulator,
+  demoCardCount,
   waitForCards,
   widgetKeys,
 } from './support/widget.mjs';
@@ -29,12 +30,15 @@ const MINUTE_MS = 60_000;
 
 let proxy;
 let browser;
+/** Every card of the demo traveler (both eSIMs). */
+let allCards;
 
 before(async () => {
   // No proxy cache, so a request the widget makes is a request the test can see answered
   // with the simulator's current figures.
   proxy = await startProxy({ extraArgs: [...NO_RATE_LIMIT, '--cache-ttl-secs', '0'] });
   browser = await launchBrowser();
+  allCards = await demoCardCount(proxy);
 });
 
 after(async () => {
@@ -55,7 +59,7 @@ async function openStandalone(context, allowed = []) {
   const errors = watchErrors(page, allowed);
   const requests = recordRequests(page);
   await page.goto(proxy.url);
-  await waitForCards(page, { min: 5, errors });
+  await waitForCards(page, { count: allCards, errors });
   return { page, errors, requests };
 }
 
@@ -174,7 +178,7 @@ describe('refresh discipline, offline use and the cache', () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(`${proxy.url}/portal.html`);
-    await waitForCards(page, { min: 5 });
+    await waitForCards(page, { count: allCards });
     const ours = await widgetKeys(page);
     assert.ok(ours.length > 0, 'the widget keeps its answers in localStorage');
     assert.ok(
@@ -191,7 +195,7 @@ describe('refresh discipline, offline use and the cache', () => {
       other.id = 'other';
       document.querySelector('main').append(other);
     });
-    await waitForCards(page, { selector: '#other article.addon-card', min: 5 });
+    await waitForCards(page, { selector: '#other article.addon-card', count: allCards });
     const others = (await widgetKeys(page)).filter((key) => !ours.includes(key));
     assert.ok(others.length > 0, 'the other traveler has keys of their own');
 
@@ -218,7 +222,7 @@ describe('refresh discipline, offline use and the cache', () => {
     const page = await context.newPage();
     const errors = watchErrors(page, OFFLINE_NOISE);
     await page.goto(proxy.url);
-    await waitForCards(page, { min: 5 });
+    await waitForCards(page, { count: allCards });
     const online = await readCards(page);
     assert.equal(await page.locator('addon-usage .notice--offline').count(), 0, 'no banner online');
     // The service worker must be active before the network goes, or nothing serves the page.

@@ -17,6 +17,7 @@ import {
   cardOf,
   recordRequests,
   simulator,
+  demoCardCount,
   waitForCards,
 } from './support/widget.mjs';
 
@@ -27,12 +28,15 @@ const HOUR_MS = 3_600_000;
 
 let proxy;
 let browser;
+/** Every card of the demo traveler (both eSIMs). */
+let allCards;
 let traveler;
 
 before(async () => {
   // No proxy cache: every fetch the widget makes reads the simulator's balance afresh.
   proxy = await startProxy({ extraArgs: [...NO_RATE_LIMIT, '--cache-ttl-secs', '0'] });
   browser = await launchBrowser();
+  allCards = await demoCardCount(proxy);
   traveler = await getJson(`${proxy.url}/api/v1/traveler`, await demoToken(proxy.url));
 });
 
@@ -93,7 +97,7 @@ describe('views: overview, add-on detail and plan history', () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(proxy.url);
-    const cardCount = await waitForCards(page, { min: 5 });
+    const cardCount = await waitForCards(page, { count: allCards });
 
     const section = page.locator(`addon-usage section.endpoint[data-endpoint-id="${EUROPE}"]`);
     const groups = (await section.locator('h4.group-title').allTextContents()).map((t) => t.trim());
@@ -152,7 +156,7 @@ describe('views: overview, add-on detail and plan history', () => {
     await page.goto(`${proxy.url}/addon/${EUROPE}/${TEN_GB}`);
     await assertTenGbDetail(page);
     await page.locator('addon-usage .detail a.back-link').click();
-    await waitForCards(page, { min: 5 });
+    await waitForCards(page, { count: allCards });
     assert.equal(pathOf(page), '/');
 
     await page.goto(`${proxy.url}/plan/${EUROPE}/${purchaseOf(TEN_GB).addonId}`);
@@ -177,7 +181,7 @@ describe('views: overview, add-on detail and plan history', () => {
 
     // From the overview (the deep link has its own test).
     await page.goto(proxy.url);
-    await waitForCards(page, { min: 5 });
+    await waitForCards(page, { count: allCards });
     await page.locator(`${cardOf(TEN_GB)} .addon-name a`).click();
     const dataForecast = page.locator(`${DETAIL} .usage-chart .forecast-text`).first();
     await dataForecast.waitFor();
@@ -222,7 +226,7 @@ describe('views: overview, add-on detail and plan history', () => {
     const page = await context.newPage();
     const errors = watchErrors(page);
     await page.goto(proxy.url);
-    await waitForCards(page, { min: 5 });
+    await waitForCards(page, { count: allCards });
     await page.evaluate(() => {
       window.__events = [];
       for (const name of ['addon-usage:top-up', 'addon-usage:renew']) {

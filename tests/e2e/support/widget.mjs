@@ -157,6 +157,12 @@ export function travelerToken(secret, sub, endpoints) {
   return `${unsigned}.${signature}`;
 }
 
+/** How many cards the demo traveler has on both eSIMs, from the simulator. */
+export async function demoCardCount(proxy) {
+  const sim = simulator(proxy);
+  return (await sim.instances(EUROPE)).length + (await sim.instances(JAPAN)).length;
+}
+
 /** The widget's own localStorage keys (`addon-usage.v1.<traveler tag>.<slot>`), sorted. */
 export async function widgetKeys(page) {
   return page.evaluate(() =>
