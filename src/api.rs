@@ -110,12 +110,20 @@ impl Client {
     /// A GET on the proxy with the traveler's token, fetching a new token once when the
     /// proxy says the current one is missing or expired.
     async fn get<T: DeserializeOwned>(self, path: &str) -> Result<T, ApiError> {
+        // A widget removed from the page must not send anything (least of all without
+        // its token).
+        if self.token.is_disposed() {
+            return Err(ApiError::Network("the widget was removed".into()));
+        }
         let url = format!(
             "{}{path}",
             self.api_base.try_get_value().unwrap_or_default()
         );
         if self.token.try_get_untracked().flatten().is_none() {
             self.renew_token().await?;
+        }
+        if self.token.is_disposed() {
+            return Err(ApiError::Network("the widget was removed".into()));
         }
         match get_json(&url, self.token.try_get_untracked().flatten().as_deref()).await {
             Err(ApiError::Proxy { status: 401, .. })

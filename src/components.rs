@@ -13,7 +13,7 @@ mod usage_chart;
 mod warning_list;
 mod zoned_time;
 
-pub use addon_card::AddonCard;
+pub use addon_card::{limit_marker, AddonCard};
 pub use benefit_bar::BenefitBar;
 pub use countdown::Countdown;
 pub use endpoint_section::EndpointSection;

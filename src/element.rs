@@ -2,8 +2,9 @@
 //! shadow root with its own styles, configured by attributes and JS properties, and
 //! stopped (timers, listeners, requests) when the element leaves the page.
 //!
-//! `element.forgetTraveler(id?)` removes every cached entry of that traveler (default: the
-//! `traveler` attribute) for the portal's logout, and returns how many were removed.
+//! `element.forgetTraveler(id?)` is the portal's logout: it stops the widget and removes
+//! every cached entry of that traveler (default: the `traveler` attribute), returning how
+//! many were removed; a new `traveler` attribute or `token` starts it again.
 //!
 //! The element class itself is a few lines of JavaScript shipped as a wasm-bindgen snippet
 //! (a separate module file, so no `eval` and no inline script is needed under a CSP).
@@ -38,17 +39,28 @@ export function defineAddonUsage(tag, attributes, mount, unmount, forget) {
     }
     connectedCallback() { this._restart(); }
     disconnectedCallback() { this._stop(); }
-    attributeChangedCallback() { if (this.isConnected && this._mounted) this._restart(); }
+    attributeChangedCallback() {
+      if (this.isConnected && (this._mounted || this._forgotten)) this._restart();
+    }
     get purchases() { return this._purchases; }
     set purchases(value) { this._purchases = value; if (this._mounted) this._restart(); }
     get token() { return this._token; }
-    set token(value) { this._token = value; if (this._mounted) this._restart(); }
-    forgetTraveler(traveler) {
-      const removed = forget(traveler ?? this.getAttribute("traveler") ?? "");
-      if (this._mounted) this._restart();
-      return removed;
+    set token(value) {
+      this._token = value;
+      if (this._mounted || this._forgotten) this._restart();
     }
-    _restart() { this._stop(); this._mounted = mount(this, this.shadowRoot); }
+    forgetTraveler(traveler) {
+      // Logout: stop first (no request may write the cache again), then forget. A new
+      // traveler's attribute or token starts the widget again.
+      this._stop();
+      this._forgotten = this.isConnected;
+      return forget(traveler ?? this.getAttribute("traveler") ?? "");
+    }
+    _restart() {
+      this._stop();
+      this._forgotten = false;
+      this._mounted = mount(this, this.shadowRoot);
+    }
     _stop() { if (this._mounted) { unmount(this._mounted); this._mounted = 0; } }
   }
   customElements.define(tag, AddonUsageElement);

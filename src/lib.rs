@@ -52,6 +52,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
     let theme = config.theme.clone();
     let locale = i18n::resolve_locale(config.locale.as_deref());
     let lang = locale.tag.clone();
+    let title = i18n::t(&locale, i18n::Msg::YourAddons);
     provide_context(locale);
     provide_context(config);
     provide_context(now);
@@ -79,6 +80,7 @@ pub fn App(config: WidgetConfig) -> impl IntoView {
 
     view! {
         <div class="widget" data-theme=theme lang=lang>
+            <h2 class="widget-title">{title}</h2>
             <RefreshBar />
             {move || match navigator.current() {
                 View::Overview => view! { <OverviewPage /> }.into_any(),

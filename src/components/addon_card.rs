@@ -50,18 +50,8 @@ pub fn AddonCard(
         )),
         _ => (instance.plan_name != title && !instance.plan_name.is_empty()).then_some(plan),
     };
-    let now_at = chrono::Utc::now();
     let marker_for = |benefit: &addon_usage_core::model::Benefit| {
-        instance.counters.iter().find_map(|c| {
-            let status = counter_status(c, now_at);
-            let what = match status.action {
-                CounterAction::Throttle { .. } => Msg::MarkSlowsDown,
-                CounterAction::Block => Msg::MarkStopsData,
-                CounterAction::Redirect => Msg::MarkOpensShop,
-                CounterAction::Default | CounterAction::Other { .. } => return None,
-            };
-            fill_at_threshold(&status, benefit).map(|at| (at, t(&locale, what)))
-        })
+        limit_marker(&locale, &instance, benefit, chrono::Utc::now())
     };
 
     let summary = {
@@ -78,9 +68,7 @@ pub fn AddonCard(
         .cloned()
         .map(|benefit| {
             let own_expiry = benefit.expires_at.filter(|e| Some(*e) != plan_expiry);
-            let marker = (benefit.kind == BenefitKind::Data)
-                .then(|| marker_for(&benefit))
-                .flatten();
+            let marker = marker_for(&benefit);
             let probe = benefit.clone();
             let spent =
                 Signal::derive(move || probe.remaining <= 0 || benefit_expired(&probe, now.get()));
@@ -162,4 +150,27 @@ fn spoken_summary(
         },
     );
     format!("{text}.")
+}
+
+/// Where on a data benefit's bar (0 to 1) a counter's limit takes effect, and what
+/// happens there, for the first counter that slows, stops or redirects.
+pub fn limit_marker(
+    locale: &Locale,
+    instance: &AddonInstance,
+    benefit: &addon_usage_core::model::Benefit,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Option<(f64, String)> {
+    if benefit.kind != BenefitKind::Data {
+        return None;
+    }
+    instance.counters.iter().find_map(|c| {
+        let status = counter_status(c, now);
+        let what = match status.action {
+            CounterAction::Throttle { .. } => Msg::MarkSlowsDown,
+            CounterAction::Block => Msg::MarkStopsData,
+            CounterAction::Redirect => Msg::MarkOpensShop,
+            CounterAction::Default | CounterAction::Other { .. } => return None,
+        };
+        fill_at_threshold(&status, benefit).map(|at| (at, t(locale, what)))
+    })
 }

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use crate::clock::now_from_context;
 use crate::components::{
-    around_slot, locale, widget_config, BenefitBar, Countdown, StatusBadge, UsageChart,
-    WarningList, ZonedTime, SLOT,
+    around_slot, limit_marker, locale, widget_config, BenefitBar, Countdown, StatusBadge,
+    UsageChart, WarningList, ZonedTime, SLOT,
 };
 use crate::data::Data;
 use crate::format;
@@ -54,7 +54,8 @@ pub fn AddonPage(endpoint: String, unique_id: String) -> impl IntoView {
                     let benefits = instance.benefits.iter().cloned().map(|benefit| {
                         let probe = benefit.clone();
                         let spent = Signal::derive(move || probe.remaining <= 0 || benefit_expired(&probe, now.get()));
-                        view! { <BenefitBar benefit units own_expiry=None spent marker=None /> }
+                        let marker = locale.with_value(|l| limit_marker(l, &instance, &benefit, chrono::Utc::now()));
+                        view! { <BenefitBar benefit units own_expiry=None spent marker /> }
                     }).collect_view();
                     let plan = say(Msg::PlanDetails {
                         plan: &instance.plan_name,

@@ -14,7 +14,6 @@ pub fn OverviewPage() -> impl IntoView {
 
     view! {
         <div class="overview">
-            <h2 class="widget-title">{say(Msg::YourAddons)}</h2>
             {move || {
                 let endpoints = endpoints.get();
                 if endpoints.is_empty() {
