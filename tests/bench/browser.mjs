@@ -97,7 +97,7 @@ function firstCardProbe() {
  *   style and layout pass (cards are no longer counted after that);
  * - `__ticks`: per run of a one-second interval callback, the script time (callback plus
  *   the microtasks it queued, closed by a MessageChannel task), the style and layout time
- *   forced right after, and the DOM mutations it caused;
+ *   forced right after, and the DOM mutations and `Intl` objects it caused;
  * - `__wasmMemory`: the widget's WebAssembly memory (from Trunk's start event).
  */
 function renderProbe(expected) {
@@ -105,6 +105,19 @@ function renderProbe(expected) {
   window.__ticks = [];
   window.__mutations = 0;
   window.__noopTicks = [];
+
+  // Counts `new Intl.*(…)`, a known cost when done per formatted value.
+  window.__intlBuilt = 0;
+  for (const name of ['NumberFormat', 'PluralRules', 'DateTimeFormat', 'RelativeTimeFormat']) {
+    const original = Intl[name];
+    if (typeof original !== 'function') continue;
+    Intl[name] = new Proxy(original, {
+      construct(target, args, newTarget) {
+        window.__intlBuilt += 1;
+        return Reflect.construct(target, args, newTarget === Intl[name] ? target : newTarget);
+      },
+    });
+  }
 
   addEventListener('TrunkApplicationStarted', (event) => {
     window.__wasmMemory = event.detail?.wasm?.memory;
@@ -134,6 +147,7 @@ function renderProbe(expected) {
     }
     const timed = function (...args) {
       const before = window.__mutations;
+      const intlBefore = window.__intlBuilt;
       const started = performance.now();
       callback.apply(this, args);
       const channel = new MessageChannel();
@@ -145,6 +159,7 @@ function renderProbe(expected) {
           script: scripted - started,
           layout: laidOut - scripted,
           mutations: window.__mutations - before,
+          intl: window.__intlBuilt - intlBefore,
         };
         (callback.__benchNoop ? window.__noopTicks : window.__ticks).push(sample);
         channel.port1.close();
@@ -395,6 +410,7 @@ async function measureTicks(pages) {
     figure(`tick_${count}_script_ms`, median(ticks.map((t) => t.script)));
     figure(`tick_${count}_layout_ms`, median(ticks.map((t) => t.layout)));
     figure(`tick_${count}_mutations`, median(ticks.map((t) => t.mutations)));
+    figure(`tick_${count}_intl`, median(ticks.map((t) => t.intl)));
   }
 
   // The instrument's own floor: an empty one-second callback, timed the same way.
