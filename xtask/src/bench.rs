@@ -1057,7 +1057,12 @@ fn proxy_rows(
         runs(nginx_runs),
     ));
 
-    let get = |name: &str| burst.get(name).cloned().unwrap_or_else(|| "?".into());
+    let get = |name: &str| match burst.get(name) {
+        Some(value) => value
+            .parse::<u64>()
+            .map_or_else(|_| value.clone(), thousands),
+        None => "?".into(),
+    };
     report
         .row(
             "Proxy",
@@ -1124,17 +1129,18 @@ fn proxy_rows(
                 })
                 .collect::<BTreeMap<u64, &String>>()
                 .into_iter()
-                .map(|(n, secs)| format!("{n}: {secs} s"))
+                .map(|(n, secs)| format!("{}: {secs} s", thousands(n)))
                 .collect();
             report.notes.push(format!(
                 "Proxy memory: `crates/proxy/examples/cache_memory.rs` stores copies of the real \
                  {} B answer of the demo endpoint under distinct endpoint ids through the \
                  proxy's own `AnswerCache::get_or_fetch`, and reads `VmRSS` of its process \
                  from /proc before and after; the baseline keeps the same parsed answers in a \
-                 `Vec`. Filling was bounded to {FILL_SECS} s and reached {filled:.0} entries{}. \
+                 `Vec`. Filling was bounded to {FILL_SECS} s and reached {} entries{}. \
                  Fill time by entries: {}. The proxy process itself used {} after the load and \
                  browser runs.",
                 body.len(),
+                thousands(filled as u64),
                 if extrapolated {
                     "; the figure is the per-entry growth times 100,000. Filling slows as the \
                      cache grows: once it holds 4,096 keys, each new key makes \
