@@ -845,6 +845,10 @@ fn english(l: &Locale, msg: Msg<'_>) -> String {
         Msg::VeryLow {
             percent: p,
             benefit,
+        } if p <= 0.0 => format!("Nothing left of {benefit}"),
+        Msg::VeryLow {
+            percent: p,
+            benefit,
         } => {
             format!("Very low: only {} of {benefit} left", percent(l, p))
         }
@@ -911,10 +915,11 @@ fn english(l: &Locale, msg: Msg<'_>) -> String {
                 true => format!("{} reading", int(l, n)),
                 false => format!("{} readings", int(l, n)),
             };
+            let _ = during;
             format!(
-                "Not enough history for a forecast yet: we need at least {} over {over} \
-                 (have {} over {during}).",
-                readings(need),
+                "A forecast appears once the balance has been read {} times over at least \
+                 {over} (so far: {}).",
+                int(l, need),
                 readings(have)
             )
         }
@@ -1088,6 +1093,10 @@ fn french(l: &Locale, msg: Msg<'_>) -> String {
             "Solde faible\u{a0}: plus que {} restant sur {benefit}",
             percent(l, p)
         ),
+        Msg::VeryLow {
+            percent: p,
+            benefit,
+        } if p <= 0.0 => format!("Plus rien sur {benefit}"),
         Msg::VeryLow {
             percent: p,
             benefit,
@@ -1350,6 +1359,10 @@ fn german(l: &Locale, msg: Msg<'_>) -> String {
         } => {
             format!("Wird knapp: nur noch {} von {benefit} übrig", percent(l, p))
         }
+        Msg::VeryLow {
+            percent: p,
+            benefit,
+        } if p <= 0.0 => format!("Aufgebraucht: {benefit}"),
         Msg::VeryLow {
             percent: p,
             benefit,
@@ -1619,6 +1632,10 @@ fn spanish(l: &Locale, msg: Msg<'_>) -> String {
         } => {
             format!("Saldo bajo: queda el {} de {benefit}", percent(l, p))
         }
+        Msg::VeryLow {
+            percent: p,
+            benefit,
+        } if p <= 0.0 => format!("No queda nada de {benefit}"),
         Msg::VeryLow {
             percent: p,
             benefit,

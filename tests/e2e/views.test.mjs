@@ -187,7 +187,7 @@ describe('views: overview, add-on detail and plan history', () => {
     await dataForecast.waitFor();
     assert.match(
       await dataForecast.textContent(),
-      /^Not enough history for a forecast yet: we need at least 3 readings over 1 h/,
+      /^A forecast appears once the balance has been read 3 times over at least 1 h \(so far: 1 reading\)/,
       'one reading is no forecast',
     );
 
@@ -242,7 +242,7 @@ describe('views: overview, add-on detail and plan history', () => {
       }
     });
 
-    const warning = page.locator(`${cardOf(USED_UP_DAY_PASS)} li.warning`, { hasText: 'Very low' });
+    const warning = page.locator(`${cardOf(USED_UP_DAY_PASS)} li.warning`, { hasText: 'Nothing left of' });
     await warning.getByRole('button', { name: 'Top up' }).click();
     await page.waitForFunction(() => window.__events.length > 0);
     const events = await page.evaluate(() => window.__events);

@@ -139,14 +139,15 @@ fn is_page_path(path: &str) -> bool {
     !last.contains('.')
 }
 
-/// Whether a path names a file whose name carries Trunk's content hash (`-` and 16 hex
-/// digits in a segment): only those may be cached for good. Stable names such as
-/// `embed.js`, `sw.js` or `portal.css` are revalidated on every load.
+/// Whether a path names a file whose name carries Trunk's content hash (`-` and 12 to 16
+/// hex digits in a segment; Trunk drops leading zeros): only those may be cached for
+/// good. Stable names such as `embed.js`, `sw.js` or `portal.css` are revalidated on
+/// every load.
 fn content_hashed(path: &str) -> bool {
     path.split('/').any(|segment| {
         let stem = segment.split(['.', '_']).next().unwrap_or_default();
         stem.rsplit_once('-').is_some_and(|(_, hash)| {
-            hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+            (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
         })
     })
 }
@@ -191,6 +192,8 @@ mod tests {
         let cases = [
             ("/addon-usage-85731baf6822e6f7.js", true),
             ("/addon-usage-85731baf6822e6f7_bg.wasm", true),
+            ("/addon-usage-ef423d0bb82669a.js", true),
+            ("/addon-usage-ef423d0bb82669a_bg.wasm", true),
             ("/page-a73b24b271a08d73.css", true),
             ("/snippets/addon-usage-b0b370ad24fe665e/inline0.js", true),
             ("/embed.js", false),

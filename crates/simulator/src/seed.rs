@@ -15,8 +15,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::usage::UsagePattern;
 
+/// SFT counts counter values in MB of 2^20 bytes.
 const MIB: i64 = 1024 * 1024;
-const GIB: i64 = 1024 * MIB;
+/// Allowances are sold in decimal units: a "1 GB" pass grants 10^9 bytes.
+const MB: i64 = 1_000_000;
+const GB: i64 = 1_000 * MB;
 
 /// One add-on instance as the simulator holds it at some instant.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -129,7 +132,7 @@ impl Demo {
         let days = Duration::days;
         let hours = Duration::hours;
         let minutes = Duration::minutes;
-        let gib = GIB as f64;
+        let gb = GB as f64;
 
         let europe = DemoEndpoint {
             id: "880154",
@@ -143,7 +146,7 @@ impl Demo {
                     period: days(30),
                     subscriptions: 1,
                     benefits: vec![
-                        data(10 * GIB, gib, gib),
+                        data(10 * GB, gb, gb),
                         BenefitSeed {
                             name: "SMS",
                             total: 50,
@@ -165,7 +168,7 @@ impl Demo {
                             counter_id: "78",
                             name: "Monthly_Data",
                             daily: false,
-                            threshold_mb: 9728,
+                            threshold_mb: 9000,
                             action: "Redirect",
                         },
                     ],
@@ -177,7 +180,7 @@ impl Demo {
                     start: None,
                     period: days(7),
                     subscriptions: 1,
-                    benefits: vec![data(3 * GIB, 0.4 * gib, 0.4 * gib)],
+                    benefits: vec![data(3 * GB, 0.4 * gb, 0.4 * gb)],
                     counters: vec![],
                 },
                 PlanSeries {
@@ -189,7 +192,7 @@ impl Demo {
                     subscriptions: 5,
                     // The first pass runs out about 7 hours before the simulator starts,
                     // which starts the first renewal; renewals are used gently.
-                    benefits: vec![data(GIB, 1.8 * gib, 0.4 * gib)],
+                    benefits: vec![data(GB, 1.8 * gb, 0.4 * gb)],
                     counters: vec![],
                 },
                 PlanSeries {
@@ -199,7 +202,7 @@ impl Demo {
                     start: Some(start - days(20)),
                     period: days(7),
                     subscriptions: 1,
-                    benefits: vec![data(5 * GIB, 0.5 * gib, 0.5 * gib)],
+                    benefits: vec![data(5 * GB, 0.5 * gb, 0.5 * gb)],
                     counters: vec![],
                 },
             ],
@@ -216,7 +219,7 @@ impl Demo {
                     period: days(10),
                     subscriptions: 1,
                     benefits: vec![
-                        data(3 * GIB, 0.3 * gib, 0.3 * gib),
+                        data(3 * GB, 0.3 * gb, 0.3 * gb),
                         BenefitSeed {
                             name: "VOICE",
                             total: 30 * 60,
@@ -240,7 +243,7 @@ impl Demo {
                     start: Some(start - days(2)),
                     period: days(30),
                     subscriptions: 1,
-                    benefits: vec![data(500 * MIB, 12.0 * MIB as f64, 12.0 * MIB as f64)],
+                    benefits: vec![data(500 * MB, 12.0 * MB as f64, 12.0 * MB as f64)],
                     counters: vec![],
                 },
                 PlanSeries {
@@ -250,7 +253,7 @@ impl Demo {
                     start: Some(start + days(3)),
                     period: days(15),
                     subscriptions: 1,
-                    benefits: vec![data(5 * GIB, 0.4 * gib, 0.4 * gib)],
+                    benefits: vec![data(5 * GB, 0.4 * gb, 0.4 * gb)],
                     counters: vec![],
                 },
             ],
@@ -273,7 +276,7 @@ impl Demo {
                 purchased_at: start - days(6) - hours(12) - minutes(3),
                 unique_id: Some("5512001".into()),
                 price_minor: Some(2900),
-                top_up_url: Some("https://portal.example.com/shop/addons/3101".into()),
+                top_up_url: Some("/portal.html#shop-3101".into()),
                 ..purchase("ord-1001", "Europe 10 GB · 30 days", "3101", "880154")
             },
             Purchase {
@@ -291,7 +294,7 @@ impl Demo {
                 purchased_at: start - hours(20) - minutes(5),
                 unique_id: Some("5511890".into()),
                 price_minor: Some(499),
-                renew_url: Some("https://portal.example.com/shop/addons/3102".into()),
+                renew_url: Some("/portal.html#shop-3102".into()),
                 ..purchase("ord-1004", "Europe Day Pass 1 GB", "3102", "880154")
             },
             Purchase {
