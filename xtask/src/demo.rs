@@ -33,6 +33,10 @@ pub fn run(repo: &Path, port: u16) -> Result<(), String> {
         listen.to_string(),
         "--widget-dir".to_string(),
         widget_dir.display().to_string(),
+        // A real SFT account keeps its own zone; the demo's shows the "SFT time" beside
+        // the traveler's wherever the two differ.
+        "--sft-time-zone".to_string(),
+        "Europe/Brussels".to_string(),
     ];
     let binary = build::proxy_binary(repo);
     let mut cmd = command(&binary.display().to_string(), &args, repo);
@@ -43,7 +47,8 @@ pub fn run(repo: &Path, port: u16) -> Result<(), String> {
 
     wait_until_listening(&mut proxy, listen)?;
     println!();
-    println!("Open http://{listen}/ in a browser (the SFT simulator runs inside the proxy).");
+    println!("Open http://{listen}/ in a browser (the SFT simulator runs inside the proxy);");
+    println!("http://{listen}/portal.html shows the widget embedded in a mock portal page.");
     println!("Press Ctrl-C to stop.");
     println!();
 
