@@ -251,10 +251,12 @@ fn corpus_summary(repo: &Path) -> Result<String, String> {
         .output()
         .map_err(|err| format!("cannot run the corpus: {err}"))?;
     let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
     print!("{stdout}");
-    eprint!("{}", String::from_utf8_lossy(&output.stderr));
+    eprint!("{stderr}");
     let line = stdout
         .lines()
+        .chain(stderr.lines())
         .find(|l| l.trim_start().starts_with("corpus:"))
         .map(|l| l.trim().to_owned());
     match (output.status.success(), line) {
