@@ -1047,10 +1047,12 @@ fn proxy_rows(
         "Proxy throughput: Debian's wrk, 2 threads, {conns} connections, {LOAD_SECS} s per run, \
          `Authorization: Bearer <demo token>` on every request, one endpoint's answer ({} B) \
          cached for an hour, per-traveler rate limit off (`--rate-limit-per-min 0`), request \
-         log at its default level (info) to a file. nginx {} with `worker_processes auto`, \
+         log at its default level (info) to a file. {} with `worker_processes auto`, \
          access log on, serving the same bytes as a static file. {LOAD_ROUNDS} runs each, \
          alternating, best shown; wrk, the server and anything else running share the 2 \
-         cores. All runs (1-minute load average before): proxy {}; nginx {}.",
+         cores, so p99 mostly shows scheduling stalls (nginx's two worker processes and \
+         wrk's two threads take turns on them). All runs (1-minute load average before): \
+         proxy {}; nginx {}.",
         body.len(),
         nginx_version(),
         runs(proxy_runs),
