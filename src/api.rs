@@ -65,6 +65,7 @@ pub struct Client {
     api_base: StoredValue<String>,
     token_url: StoredValue<Option<String>>,
     purchases_url: StoredValue<Option<String>>,
+    purchases: StoredValue<Option<Vec<Purchase>>>,
     token: RwSignal<Option<String>>,
 }
 
@@ -75,6 +76,7 @@ impl Client {
             api_base: StoredValue::new(config.api_base.clone()),
             token_url: StoredValue::new(config.token_url.clone()),
             purchases_url: StoredValue::new(config.purchases_url.clone()),
+            purchases: StoredValue::new(config.purchases.clone()),
             token: RwSignal::new(config.token.clone()),
         }
     }
@@ -95,7 +97,10 @@ impl Client {
     /// The traveler's endpoints and purchases.
     pub async fn traveler(self) -> Result<Traveler, ApiError> {
         let mut traveler: Traveler = self.get("/api/v1/traveler").await?;
-        if let Some(url) = self.purchases_url.try_get_value().flatten() {
+        // The portal's own list wins: first the `purchases` property, then its URL.
+        if let Some(purchases) = self.purchases.try_get_value().flatten() {
+            traveler.purchases = purchases;
+        } else if let Some(url) = self.purchases_url.try_get_value().flatten() {
             traveler.purchases = get_json::<Vec<Purchase>>(&url, None).await?;
         }
         Ok(traveler)

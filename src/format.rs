@@ -13,12 +13,34 @@ pub fn locale_list(locale: Option<&str>) -> js_sys::Array {
     list
 }
 
-/// Builds an `Intl.DateTimeFormat`; `None` when the browser refuses the options (an
-/// unknown time zone throws, and that must not abort the widget).
+thread_local! {
+    /// Every distinct formatter, built once per page: countdowns format every second.
+    static FORMATTERS: std::cell::RefCell<std::collections::HashMap<String, Option<JsValue>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// An `Intl.DateTimeFormat`, built once per locale and options; `None` when the browser
+/// refuses the options (an unknown time zone throws, and that must not abort the widget).
 fn formatter(
     locale: Option<&str>,
     options: &[(&str, &str)],
 ) -> Option<(js_sys::Function, JsValue)> {
+    let key = format!("{locale:?}{options:?}");
+    let instance = FORMATTERS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        if cache.len() > 256 {
+            cache.clear();
+        }
+        cache
+            .entry(key)
+            .or_insert_with(|| build_formatter(locale, options))
+            .clone()
+    })?;
+    let format = js_sys::Reflect::get(&instance, &"format".into()).ok()?;
+    Some((format.into(), instance))
+}
+
+fn build_formatter(locale: Option<&str>, options: &[(&str, &str)]) -> Option<JsValue> {
     let opts = js_sys::Object::new();
     for (key, value) in options {
         let _ = js_sys::Reflect::set(&opts, &(*key).into(), &(*value).into());
@@ -28,9 +50,7 @@ fn formatter(
         .ok()?
         .into();
     let arguments = js_sys::Array::of2(&locale_list(locale), &opts);
-    let instance = js_sys::Reflect::construct(&constructor, &arguments).ok()?;
-    let format = js_sys::Reflect::get(&instance, &"format".into()).ok()?;
-    Some((format.into(), instance))
+    js_sys::Reflect::construct(&constructor, &arguments).ok()
 }
 
 fn format_with(instant: DateTime<Utc>, locale: Option<&str>, options: &[(&str, &str)]) -> String {

@@ -1929,6 +1929,46 @@ fn intl_call(
 /// `new Intl[constructor](tag, options)`; `None` when `Intl` lacks it or it throws (an
 /// invalid tag or an option the browser does not support).
 fn intl(constructor: &str, tag: &str, options: &[(&str, JsValue)]) -> Option<JsValue> {
+    // Building an Intl object is the expensive part (every countdown tick formats), so
+    // each distinct one is built once per page and reused.
+    let key = intl_key(constructor, tag, options);
+    if let Some(found) = INTL_CACHE.with(|c| c.borrow().get(&key).cloned()) {
+        return Some(found);
+    }
+    let built = build_intl(constructor, tag, options)?;
+    INTL_CACHE.with(|c| {
+        let mut cache = c.borrow_mut();
+        if cache.len() >= INTL_CACHE_LIMIT {
+            cache.clear();
+        }
+        cache.insert(key, built.clone());
+    });
+    Some(built)
+}
+
+/// How many Intl objects are kept at most (a handful per locale and unit in practice).
+const INTL_CACHE_LIMIT: usize = 256;
+
+thread_local! {
+    static INTL_CACHE: std::cell::RefCell<std::collections::HashMap<String, JsValue>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The cache key of an Intl object: its constructor, tag and options.
+pub(crate) fn intl_key(constructor: &str, tag: &str, options: &[(&str, JsValue)]) -> String {
+    let mut key = format!("{constructor}|{tag}");
+    for (name, value) in options {
+        let text = value
+            .as_string()
+            .or_else(|| value.as_f64().map(|n| n.to_string()))
+            .or_else(|| value.as_bool().map(|b| b.to_string()))
+            .unwrap_or_default();
+        key.push_str(&format!("|{name}={text}"));
+    }
+    key
+}
+
+fn build_intl(constructor: &str, tag: &str, options: &[(&str, JsValue)]) -> Option<JsValue> {
     let opts = js_sys::Object::new();
     for (key, value) in options {
         js_sys::Reflect::set(&opts, &(*key).into(), value).ok()?;

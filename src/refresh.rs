@@ -34,9 +34,7 @@ impl Refresher {
         };
         let visible = document_visible();
         let online = browser_online();
-        let fetched_at = data
-            .snapshots
-            .with_untracked(|s| s.values().map(|s| s.fetched_at).min());
+        let fetched_at = cached_reading(&data);
         let refresher = Self {
             state: StoredValue::new_local(RefreshState::new(config, fetched_at, visible, online)),
             timer: StoredValue::new_local(None),
@@ -136,6 +134,19 @@ impl Refresher {
             }
         }
     }
+}
+
+/// The reading time of the cached data, for the policy: `None` (fetch now) when an
+/// endpoint has no cached answer, or when a reading claims to be from the future (a clock
+/// behind, or a simulator ahead) and so cannot be judged.
+fn cached_reading(data: &Data) -> Option<chrono::DateTime<Utc>> {
+    let endpoints = data.endpoints_untracked();
+    data.snapshots.with_untracked(|snapshots| {
+        let complete = endpoints.iter().all(|e| snapshots.contains_key(&e.id));
+        let oldest = snapshots.values().map(|s| s.fetched_at).min()?;
+        let believable = oldest <= Utc::now() + Duration::minutes(5);
+        (complete && believable).then_some(oldest)
+    })
 }
 
 fn document_visible() -> bool {

@@ -131,9 +131,18 @@ fn act(
     ) {
         let _ = host.dispatch_event(&event);
     }
-    if let (Some(link), Some(window)) = (link, web_sys::window()) {
+    if let (Some(link), Some(window)) = (link.filter(|l| safe_link(l)), web_sys::window()) {
         let _ = window.open_with_url_and_target_and_features(&link, "_blank", "noopener");
     }
+}
+
+/// Only web links (absolute `http(s)` or a path on the page's site) are opened; anything
+/// else in a purchase (`javascript:`, `data:`) is ignored.
+fn safe_link(link: &str) -> bool {
+    let lower = link.trim().to_ascii_lowercase();
+    lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || (lower.starts_with('/') && !lower.starts_with("//"))
 }
 
 /// The warnings of one add-on, most urgent first, each with its Top up or Renew action.
@@ -188,5 +197,29 @@ pub fn WarningList(
                 }
             </ul>
         </Show>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_link;
+
+    #[test]
+    fn only_web_links_from_a_purchase_are_opened() {
+        let cases = [
+            ("https://shop.example.com/top-up?addon=3101", true),
+            ("http://shop.example.com/", true),
+            ("/portal.html#shop-3101", true),
+            ("  HTTPS://SHOP.EXAMPLE.COM ", true),
+            ("javascript:alert(document.domain)", false),
+            ("JavaScript:alert(1)", false),
+            ("data:text/html,<script>alert(1)</script>", false),
+            ("//evil.example.com/", false),
+            ("", false),
+        ];
+
+        for (link, opened) in cases {
+            assert_eq!(safe_link(link), opened, "{link}");
+        }
     }
 }

@@ -176,12 +176,10 @@ impl From<SftCallError> for ApiError {
                  try again in a few minutes.",
             ),
             SftCallError::Busy { retry_after } => {
-                let wait = match &retry_after {
-                    Some(seconds) if seconds.bytes().all(|b| b.is_ascii_digit()) => {
-                        format!("try again in {seconds} seconds")
-                    }
-                    _ => "try again in a minute".to_owned(),
-                };
+                // SFT's own wait, within the proxy's bounds (an hour at most).
+                let seconds = crate::limits::retry_after_duration(retry_after.as_deref()).as_secs();
+                let retry_after = Some(seconds.to_string());
+                let wait = format!("try again in {seconds} seconds");
                 let mut error = Self::new(
                     StatusCode::SERVICE_UNAVAILABLE,
                     "sft_busy",

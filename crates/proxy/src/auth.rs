@@ -121,6 +121,7 @@ impl TokenVerifier {
         validation.set_issuer(&[issuer]);
         validation.set_required_spec_claims(&["exp", "sub", "aud", "iss"]);
         validation.leeway = LEEWAY_SECS;
+        validation.validate_nbf = true;
         Self { key, validation }
     }
 

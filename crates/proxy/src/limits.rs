@@ -88,7 +88,7 @@ impl Backoff {
 }
 
 /// Reads a `Retry-After` in seconds; an HTTP date or nonsense counts as the default.
-fn retry_after_duration(value: Option<&str>) -> Duration {
+pub fn retry_after_duration(value: Option<&str>) -> Duration {
     value
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map_or(DEFAULT_RETRY_AFTER, Duration::from_secs)

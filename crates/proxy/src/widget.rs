@@ -108,7 +108,8 @@ pub async fn serve(State(widget): State<Arc<WidgetFiles>>, request: Request) -> 
     let mut response = with_cache_control(&path, response);
     // A 304 has no content type, but the browser keeps the headers it brings with the
     // page it revalidated: a page path must get the page policy either way.
-    let revalidated_page = response.status() == StatusCode::NOT_MODIFIED && is_page_path(&path);
+    let revalidated_page = response.status() == StatusCode::NOT_MODIFIED
+        && (is_page_path(&path) || path.ends_with(".html"));
     let policy = if is_html(&response) || revalidated_page {
         Some(widget.page_policy())
     } else if path.ends_with(".js") {

@@ -155,29 +155,35 @@ async fn widget_pages_get_a_csp_with_the_hashes_of_their_inline_scripts() {
 #[tokio::test]
 async fn a_revalidated_page_keeps_the_page_csp_so_it_still_runs_from_the_browser_cache() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("index.html"),
-        "<!doctype html><title>w</title>",
-    )
-    .unwrap();
+    for (name, title) in [("index.html", "w"), ("portal.html", "p")] {
+        let page = format!("<!doctype html><title>{title}</title>");
+        std::fs::write(dir.path().join(name), page).unwrap();
+    }
     let proxy = proxy_with(dir.path(), |_| {}).await;
-    let first = get(&proxy, "/").await;
-    let last_modified = header(&first, "last-modified").expect("pages carry Last-Modified");
 
-    let revalidated = reqwest::Client::new()
-        .get(format!("{}/", proxy.url()))
-        .header("If-Modified-Since", last_modified)
-        .send()
-        .await
-        .unwrap();
+    for page in ["/", "/portal.html"] {
+        let first = get(&proxy, page).await;
+        let last_modified = header(&first, "last-modified").expect("pages carry Last-Modified");
 
-    assert_eq!(revalidated.status(), reqwest::StatusCode::NOT_MODIFIED);
-    let csp = header(&revalidated, "content-security-policy").unwrap();
-    assert!(
-        csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
-        "{csp}"
-    );
-    assert!(!csp.starts_with("default-src 'none'"), "{csp}");
+        let revalidated = reqwest::Client::new()
+            .get(format!("{}{page}", proxy.url()))
+            .header("If-Modified-Since", last_modified)
+            .send()
+            .await
+            .unwrap();
+
+        assert_eq!(
+            revalidated.status(),
+            reqwest::StatusCode::NOT_MODIFIED,
+            "{page}"
+        );
+        let csp = header(&revalidated, "content-security-policy").unwrap();
+        assert!(
+            csp.contains("script-src 'self' 'wasm-unsafe-eval'"),
+            "{page}: {csp}"
+        );
+        assert!(!csp.starts_with("default-src 'none'"), "{page}: {csp}");
+    }
     proxy.shutdown().await;
 }
 
