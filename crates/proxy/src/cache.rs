@@ -78,6 +78,9 @@ pub struct AnswerCache {
     shared: Option<SharedStore>,
     metrics: Arc<Metrics>,
     slots: Mutex<HashMap<String, Arc<Slot>>>,
+    /// The key count at which the next pruning pass runs: twice what the last pass kept
+    /// (at least [`PRUNE_ABOVE`]), so pruning costs O(1) per insert on average.
+    prune_at: std::sync::atomic::AtomicUsize,
 }
 
 struct Slot {
@@ -113,6 +116,7 @@ impl AnswerCache {
             shared,
             metrics,
             slots: Mutex::new(HashMap::new()),
+            prune_at: std::sync::atomic::AtomicUsize::new(PRUNE_ABOVE),
         }
     }
 
@@ -262,9 +266,13 @@ impl AnswerCache {
             return Arc::clone(slot);
         }
 
-        if slots.len() >= PRUNE_ABOVE {
+        let prune_at = self.prune_at.load(std::sync::atomic::Ordering::Relaxed);
+        if slots.len() >= prune_at {
             let keep_for = self.ttl + self.stale_for;
             slots.retain(|_, slot| Arc::strong_count(slot) > 1 || slot.is_kept(keep_for));
+            let next = (slots.len() * 2).max(PRUNE_ABOVE);
+            self.prune_at
+                .store(next, std::sync::atomic::Ordering::Relaxed);
         }
         let slot = Arc::new(Slot {
             completed: AtomicU64::new(0),
