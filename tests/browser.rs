@@ -344,3 +344,156 @@ async fn a_card_speaks_the_locale_from_context() {
         text(&root, ".visually-hidden")
     );
 }
+
+/// Data for one eSIM holding the Europe add-on, bought as "Europe 10 GB · 30 days".
+fn europe_data() -> addon_usage::data::Data {
+    let data = addon_usage::data::Data::new(Vec::new());
+    let traveler = serde_json::from_value(serde_json::json!({
+        "endpoints": [{"id": "880154", "label": "Europe eSIM"}],
+        "purchases": [{
+            "orderId": "ord-1001", "productName": "Europe 10 GB · 30 days", "addonId": "3101",
+            "endpointId": "880154", "purchasedAt": Utc::now() - Duration::days(15),
+            "uniqueId": "5512001"
+        }]
+    }))
+    .unwrap();
+    data.traveler.set(Some(traveler));
+    data.snapshots.update(|s| {
+        s.insert("880154".into(), snapshot("880154"));
+    });
+    data
+}
+
+#[wasm_bindgen_test]
+async fn the_overview_labels_each_esim_and_groups_its_add_ons() {
+    let (root, _handle) = mount(|| {
+        provide_context(europe_data());
+        view! { <addon_usage::pages::OverviewPage /> }
+    });
+
+    leptos::task::tick().await;
+
+    assert_eq!(text(&root, ".endpoint-name"), "Europe eSIM");
+    assert!(
+        text(&root, ".summary-line").starts_with("1 active add-on"),
+        "{}",
+        text(&root, ".summary-line")
+    );
+    assert_eq!(text(&root, ".group-title"), "Active");
+    assert_eq!(
+        text(&root, ".addon-card .addon-name"),
+        "Europe 10 GB · 30 days"
+    );
+    let bar = ".addon-card .benefit[data-kind=data] [role=progressbar]";
+    assert_eq!(
+        attribute(&root, bar, "aria-valuetext").as_deref(),
+        Some("42 B of 10.7 GB left")
+    );
+    let section = root.query_selector("section.endpoint").unwrap().unwrap();
+    let heading = section.get_attribute("aria-labelledby").unwrap();
+    assert!(
+        root.query_selector(&format!("#{heading}"))
+            .unwrap()
+            .is_some(),
+        "section is labelled"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_detail_view_shows_validity_side_by_side_with_the_governing_one_marked() {
+    let (root, _handle) = mount(|| {
+        provide_context(europe_data());
+        view! { <addon_usage::pages::AddonPage endpoint="880154".to_string() unique_id="5512001".to_string() /> }
+    });
+
+    leptos::task::tick().await;
+
+    assert_eq!(
+        text(&root, ".addon-detail .addon-name"),
+        "Europe 10 GB · 30 days"
+    );
+    let headers: Vec<String> = (0..3)
+        .map(|i| {
+            text(
+                &root,
+                &format!(".validity-table thead th:nth-child({})", i + 1),
+            )
+        })
+        .collect();
+    assert_eq!(headers, ["Allowance", "Starts", "Ends"]);
+    assert!(text(&root, ".validity-table tr.governs th").starts_with("Plan"));
+    assert!(root.query_selector(".validity-note").unwrap().is_some());
+    assert!(text(&root, ".purchase").contains("ord-1001"));
+    assert!(root
+        .query_selector("[role=progressbar][aria-valuetext]")
+        .unwrap()
+        .is_some());
+}
+
+#[wasm_bindgen_test]
+async fn the_plan_history_lists_every_instance_of_the_plan_as_a_timeline() {
+    let (root, _handle) = mount(|| {
+        provide_context(europe_data());
+        view! { <addon_usage::pages::PlanPage endpoint="880154".to_string() addon_id="3101".to_string() /> }
+    });
+
+    leptos::task::tick().await;
+
+    let items = root.query_selector_all(".timeline-item").unwrap();
+    assert_eq!(items.length(), 1);
+    assert_eq!(
+        attribute(&root, ".timeline-item", "data-unique-id").as_deref(),
+        Some("5512001")
+    );
+    assert!(text(&root, ".timeline-item").contains("ord-1001"));
+    assert_eq!(text(&root, ".timeline-item .status-badge"), "Active");
+}
+
+#[wasm_bindgen_test]
+fn a_page_without_storage_keeps_working_from_memory() {
+    let hide = js_sys::Function::new_no_args(
+        "window.__realStorage = Object.getOwnPropertyDescriptor(window, 'localStorage');\
+         Object.defineProperty(window, 'localStorage', { configurable: true,\
+           get() { throw new DOMException('denied', 'SecurityError'); } });",
+    );
+    let restore = js_sys::Function::new_no_args(
+        "Object.defineProperty(window, 'localStorage', window.__realStorage);",
+    );
+    let cache = Cache::new("henry");
+    hide.call0(&JsValue::NULL).unwrap();
+
+    cache.save("addons-w", &snapshot("5"));
+    let loaded: Option<AddonsSnapshot> = cache.load("addons-w");
+
+    restore.call0(&JsValue::NULL).unwrap();
+    assert_eq!(loaded.map(|s| s.endpoint_id), Some("5".to_owned()));
+    assert_eq!(
+        local_storage().get_item(&cache.key("addons-w")).unwrap(),
+        None
+    );
+}
+
+#[wasm_bindgen_test]
+fn oversized_storage_is_trimmed_oldest_first_and_never_touches_other_keys() {
+    let storage = local_storage();
+    storage
+        .set_item("host-app.big", &"x".repeat(10_000))
+        .unwrap();
+    let cache = Cache::new("iris");
+    let filler = "y".repeat(60_000);
+
+    for n in 0..6 {
+        cache.save(&format!("blob-{n}"), &filler);
+    }
+
+    let kept: Vec<bool> = (0..6)
+        .map(|n| cache.load::<String>(&format!("blob-{n}")).is_some())
+        .collect();
+    assert!(!kept[0], "the oldest entry went first: {kept:?}");
+    assert!(kept[5], "the newest entry stays: {kept:?}");
+    assert_eq!(
+        storage.get_item("host-app.big").unwrap().map(|v| v.len()),
+        Some(10_000)
+    );
+    cache::forget_traveler("iris");
+}
