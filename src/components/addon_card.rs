@@ -31,6 +31,7 @@ pub fn AddonCard(
     read_at: Option<chrono::DateTime<chrono::Utc>>,
 ) -> impl IntoView {
     let now = now_from_context().0;
+    let minute = crate::clock::minute_from_context();
     let locale = locale();
     let shared = StoredValue::new(instance.clone());
     let status = Memo::new(move |_| shared.with_value(|i| instance_status(i, now.get())));
@@ -58,7 +59,7 @@ pub fn AddonCard(
         let instance = instance.clone();
         let title = title.clone();
         let locale = locale.clone();
-        move || spoken_summary(&locale, &title, &instance, units, now.get(), read_at)
+        move || spoken_summary(&locale, &title, &instance, units, minute.get(), read_at)
     };
     let plan_expiry = instance.expires_at;
     let warning_title = title.clone();

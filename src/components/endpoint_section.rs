@@ -4,7 +4,6 @@ use addon_usage_core::status::{governing_deadline, instance_status, Status};
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
-use crate::clock::now_from_context;
 use crate::components::{
     local_date_time, locale, widget_config, AddonCard, LoadingNotice, SummaryLine,
 };
@@ -41,7 +40,7 @@ fn order_key(instance: &AddonInstance, now: DateTime<Utc>) -> (u8, bool, Option<
 #[component]
 pub fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
     let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
-    let now = now_from_context().0;
+    let minute = crate::clock::minute_from_context();
     let units = widget_config().units;
     let locale = StoredValue::new(locale());
     let say = move |msg: Msg<'_>| locale.with_value(|l| t(l, msg));
@@ -54,7 +53,7 @@ pub fn EndpointSection(endpoint: Endpoint) -> impl IntoView {
     // themselves are only rebuilt when the membership of a group changes.
     let group = move |wanted: Group| {
         Memo::new(move |_| {
-            let at = now.get();
+            let at = minute.get();
             snapshot.with(|s| {
                 let Some(s) = s else { return Vec::new() };
                 let mut members: Vec<&AddonInstance> = s

@@ -4,7 +4,6 @@ use addon_usage_core::status::{
 };
 use leptos::prelude::*;
 
-use crate::clock::now_from_context;
 use crate::components::{locale, widget_config};
 use crate::i18n::{self, t, Msg};
 
@@ -12,12 +11,12 @@ use crate::i18n::{self, t, Msg};
 /// all of them, and the next deadline.
 #[component]
 pub fn SummaryLine(#[prop(into)] snapshot: Signal<Option<AddonsSnapshot>>) -> impl IntoView {
-    let now = now_from_context().0;
+    let minute = crate::clock::minute_from_context();
     let units = widget_config().units;
     let locale = locale();
 
     let text = move || {
-        let at = now.get();
+        let at = minute.get();
         snapshot.with(|s| {
             let Some(s) = s else { return String::new() };
             let active: Vec<_> = s

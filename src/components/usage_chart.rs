@@ -3,7 +3,6 @@ use addon_usage_core::model::Benefit;
 use addon_usage_core::units::UnitSystem;
 use leptos::prelude::*;
 
-use crate::clock::now_from_context;
 use crate::components::{local_date_time, locale};
 use crate::data::Data;
 use crate::i18n::{self, t, Locale, Msg};
@@ -85,14 +84,14 @@ pub fn UsageChart(
     units: UnitSystem,
 ) -> impl IntoView {
     let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
-    let now = now_from_context().0;
+    let minute = crate::clock::minute_from_context();
     let locale = locale();
     let label = i18n::kind_label(&locale, &benefit.kind);
     let heading = t(&locale, Msg::PaceAndForecastOf { kind: &label });
     let expires = benefit.expires_at.or(plan_expiry);
     let history = Memo::new(move |_| data.history(&endpoint, &unique_id, index));
     let forecast = Memo::new(move |_| {
-        addon_usage_core::forecast::forecast(&history.get(), expires, now.get())
+        addon_usage_core::forecast::forecast(&history.get(), expires, minute.get())
     });
     let lines = move || sparkline(&history.get(), &forecast.get(), WIDTH, HEIGHT);
     let sentence = {

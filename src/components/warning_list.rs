@@ -159,10 +159,11 @@ pub fn WarningList(
     let data = use_context::<Data>().unwrap_or_else(|| Data::new(Vec::new()));
     let host = use_context::<Host>();
     let now = now_from_context().0;
+    let minute = crate::clock::minute_from_context();
     let probe = instance.clone();
     let ep = endpoint.clone();
     let found = Memo::new(move |_| {
-        let at = now.get();
+        let at = minute.get();
         let forecasts = data.forecasts(&ep, &probe, at);
         warnings(&probe, &forecasts, &data.thresholds.get(), at)
     });
