@@ -61,63 +61,49 @@ fn format_with(instant: DateTime<Utc>, locale: Option<&str>, options: &[(&str, &
         .unwrap_or_default()
 }
 
+/// The fields of a date with its time ("Sun 20 Dec, 18:40").
+const DATE_TIME: &[(&str, &str)] = &[
+    ("weekday", "short"),
+    ("day", "numeric"),
+    ("month", "short"),
+    ("hour", "2-digit"),
+    ("minute", "2-digit"),
+];
+/// The fields of a clock time ("18:40").
+const TIME: &[(&str, &str)] = &[("hour", "2-digit"), ("minute", "2-digit")];
+
 /// "Sun 20 Dec, 18:40" in the traveler's zone.
 pub fn date_time(instant: DateTime<Utc>, locale: Option<&str>) -> String {
-    format_with(
-        instant,
-        locale,
-        &[
-            ("weekday", "short"),
-            ("day", "numeric"),
-            ("month", "short"),
-            ("hour", "2-digit"),
-            ("minute", "2-digit"),
-        ],
-    )
+    format_with(instant, locale, DATE_TIME)
 }
 
 /// "18:40" in the traveler's zone.
 pub fn time(instant: DateTime<Utc>, locale: Option<&str>) -> String {
-    format_with(
-        instant,
-        locale,
-        &[("hour", "2-digit"), ("minute", "2-digit")],
-    )
+    format_with(instant, locale, TIME)
 }
 
 /// "18:40" in `zone` (an IANA name); empty if the browser does not know the zone.
 pub fn time_in_zone(instant: DateTime<Utc>, zone: &str, locale: Option<&str>) -> String {
-    if !zone_known(zone) {
-        return String::new();
-    }
-    format_with(
-        instant,
-        locale,
-        &[
-            ("hour", "2-digit"),
-            ("minute", "2-digit"),
-            ("timeZone", zone),
-        ],
-    )
+    in_zone(instant, zone, locale, TIME)
 }
 
-/// "Sun 20 Dec, 18:40" in `zone`.
+/// "Sun 20 Dec, 18:40" in `zone`; empty if the browser does not know the zone.
 pub fn date_time_in_zone(instant: DateTime<Utc>, zone: &str, locale: Option<&str>) -> String {
+    in_zone(instant, zone, locale, DATE_TIME)
+}
+
+fn in_zone(
+    instant: DateTime<Utc>,
+    zone: &str,
+    locale: Option<&str>,
+    fields: &[(&str, &str)],
+) -> String {
     if !zone_known(zone) {
         return String::new();
     }
-    format_with(
-        instant,
-        locale,
-        &[
-            ("weekday", "short"),
-            ("day", "numeric"),
-            ("month", "short"),
-            ("hour", "2-digit"),
-            ("minute", "2-digit"),
-            ("timeZone", zone),
-        ],
-    )
+    let mut options = fields.to_vec();
+    options.push(("timeZone", zone));
+    format_with(instant, locale, &options)
 }
 
 /// The traveler's own IANA zone, as the browser reports it.

@@ -78,6 +78,13 @@ async function clickRefresh(page) {
 
 /** Lets the manual-refresh cooldown pass, clicks Refresh, and returns the addons answer. */
 async function refreshAfterCooldown(context, page) {
+  // The previous refresh may still be fetching the other eSIM; its end restarts the
+  // cooldown, so wait for it before letting the minute pass.
+  await page.waitForFunction(() => {
+    const button = document.querySelector('addon-usage')?.shadowRoot
+      ?.querySelector('.refresh-bar button');
+    return button && !button.disabled;
+  });
   await context.clock.fastForward(MINUTE_MS + 1_000);
   const answered = page.waitForResponse((r) => addonsPath(EUROPE).test(new URL(r.url()).pathname));
   await clickRefresh(page);

@@ -68,6 +68,16 @@ async function clickRefresh(page) {
   await page.locator('addon-usage .refresh-bar').getByRole('button', { name: 'Refresh' }).click();
 }
 
+
+/** Waits until the widget is not refreshing (its Refresh button is enabled again). */
+async function waitIdle(page) {
+  await page.waitForFunction(() => {
+    const button = document.querySelector('addon-usage')?.shadowRoot
+      ?.querySelector('.refresh-bar button');
+    return button && !button.disabled;
+  });
+}
+
 describe('refresh discipline, offline use and the cache', () => {
   test('a reload shows the cached cards before the proxy answers', async () => {
     const context = await newContext();
@@ -112,6 +122,7 @@ describe('refresh discipline, offline use and the cache', () => {
     const { page, errors, requests } = await openStandalone(context);
     const before = requests.count(addonsPath(EUROPE));
 
+    await waitIdle(page);
     await clickRefresh(page);
     const refused = await refreshMessage(page);
     const match = refused.match(/^Updated just now\. You can refresh again in (\d+) s\.$/);
@@ -121,6 +132,7 @@ describe('refresh discipline, offline use and the cache', () => {
     await page.waitForTimeout(300);
     assert.equal(requests.count(addonsPath(EUROPE)), before, 'no request for a refused refresh');
 
+    await waitIdle(page);
     await context.clock.fastForward(MINUTE_MS + 1_000);
     const answered = page.waitForResponse((r) => addonsPath(EUROPE).test(new URL(r.url()).pathname));
     await clickRefresh(page);
@@ -147,6 +159,8 @@ describe('refresh discipline, offline use and the cache', () => {
 
     // Later, the first tab refreshes; the second adopts the answer instead of fetching.
     await sim.advance(30);
+    await waitIdle(a.page);
+    await waitIdle(b.page);
     await context.clock.fastForward(MINUTE_MS + 1_000);
     const asOfBefore = (await b.page.locator('addon-usage .as-of').textContent()).trim();
     const answered = a.page.waitForResponse((r) => addonsPath(EUROPE).test(new URL(r.url()).pathname));
