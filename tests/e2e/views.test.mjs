@@ -91,6 +91,16 @@ async function assertTenGbDetail(page) {
   assert.equal(await pace.locator('.forecast-text').count(), benefits, 'a forecast per benefit');
 }
 
+
+/** Waits until the widget is not refreshing (its Refresh button is enabled again). */
+async function waitIdle(page) {
+  await page.waitForFunction(() => {
+    const button = document.querySelector('addon-usage')?.shadowRoot
+      ?.querySelector('.refresh-bar button');
+    return button && !button.disabled;
+  });
+}
+
 describe('views: overview, add-on detail and plan history', () => {
   test('overview → detail → plan history, and the back button returns to the overview', async () => {
     const context = await browser.newContext();
@@ -198,6 +208,8 @@ describe('views: overview, add-on detail and plan history', () => {
         { timeout: 10_000 },
       );
       await sim.advance(60);
+      // A refresh still fetching the other eSIM would swallow the hourly tick.
+      await waitIdle(page);
       await context.clock.fastForward(HOUR_MS);
       assert.equal((await answered).status(), 200, 'the hourly re-read succeeds');
       // The answer is rendered after it arrives.
